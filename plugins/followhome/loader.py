@@ -1,0 +1,224 @@
+"""Load ``content/`` into a :class:`Catalog`, collecting every problem on the way."""
+
+from __future__ import annotations
+
+import difflib
+from datetime import UTC
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from followhome.catalog import Catalog
+from followhome.frontmatter import Document, FrontMatterError, parse_document
+from followhome.model import (
+    Brand,
+    BrandConfig,
+    Origin,
+    Story,
+    StoryMeta,
+    Update,
+    UpdateMeta,
+    Value,
+    ValueMeta,
+    to_aware,
+)
+from followhome.problems import ContentError, Problem
+from followhome.validation import validate
+from followhome.yamlio import YamlSyntaxError, load_yaml
+
+BRAND_FILE = "brand.yml"
+VALUES_DIR = "values"
+STORIES_DIR = "stories"
+UPDATES_DIR = "updates"
+COLLECTION_DIRS = (VALUES_DIR, STORIES_DIR, UPDATES_DIR)
+HOME_FILE = "index.md"
+RESERVED_SLUGS = {"index", "page"}
+
+M = TypeVar("M", bound=BaseModel)
+E = TypeVar("E")
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What could be loaded, and everything that was wrong."""
+
+    catalog: Catalog | None
+    problems: tuple[Problem, ...]
+
+    def require(self) -> Catalog:
+        """The catalog; raise :class:`ContentError` if the brand could not be loaded."""
+        if self.catalog is None:
+            raise ContentError(list(self.problems))
+        return self.catalog
+
+
+class _Reader:
+    """Reads files under one content directory and names them as editors see them."""
+
+    def __init__(self, content_dir: Path, display_prefix: str) -> None:
+        self.root = content_dir
+        self.prefix = display_prefix.rstrip("/")
+        self.problems: list[Problem] = []
+
+    def display(self, path: Path) -> str:
+        rel = path.relative_to(self.root).as_posix()
+        return f"{self.prefix}/{rel}" if self.prefix else rel
+
+    def read(self, path: Path) -> str | None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.problems.append(
+                Problem(self.display(path), None, "", f"is not UTF-8 text ({exc.reason})", "save the file as UTF-8")
+            )
+        except OSError as exc:
+            self.problems.append(
+                Problem(self.display(path), None, "", f"cannot be read ({exc.strerror})", "check the file's permissions")
+            )
+        return None
+
+    def document(self, path: Path) -> Document | None:
+        text = self.read(path)
+        if text is None:
+            return None
+        try:
+            return parse_document(text)
+        except FrontMatterError as exc:
+            self.problems.append(Problem(self.display(path), exc.line, "", exc.message, exc.fix))
+            return None
+
+    def markdown_files(self, folder: str) -> list[Path]:
+        base = self.root / folder
+        return sorted(base.rglob("*.md")) if base.is_dir() else []
+
+    def collection(
+        self,
+        folder: str,
+        model: type[M],
+        make: Callable[[str, M, Document, Origin], E],
+    ) -> list[E]:
+        items = []
+        for path in self.markdown_files(folder):
+            display = self.display(path)
+            slug = path.relative_to(self.root / folder).with_suffix("").as_posix()
+            if folder != VALUES_DIR and (slug in RESERVED_SLUGS or slug.startswith("page/")):
+                self.problems.append(
+                    Problem(display, None, "", f"the file name '{slug}' is reserved for listing pages", "rename the file")
+                )
+                continue
+            doc = self.document(path)
+            if doc is None:
+                continue
+            meta, problems = validate(model, doc.meta, display)
+            self.problems.extend(problems)
+            if meta is not None:
+                items.append(make(slug, meta, doc, Origin(display, doc.meta.lines)))
+        return items
+
+
+def _load_brand(reader: _Reader) -> Brand | None:
+    path = reader.root / BRAND_FILE
+    display = reader.display(path)
+    if not path.is_file():
+        reader.problems.append(
+            Problem(display, None, "", "is missing", f"create {BRAND_FILE} with at least name, url, promise, image, tone and stories_policy")
+        )
+        return None
+    text = reader.read(path)
+    if text is None:
+        return None
+    try:
+        located = load_yaml(text)
+    except YamlSyntaxError as exc:
+        reader.problems.append(
+            Problem(display, exc.line, "", f"is not valid YAML: {exc.message}", "check indentation and quoting on that line")
+        )
+        return None
+    config, problems = validate(BrandConfig, located, display)
+    reader.problems.extend(problems)
+    if config is None:
+        return None
+    brand = Brand(config, Origin(display, located.lines))
+    logo = config.image.logo
+    if logo and not (reader.root / logo).is_file():
+        reader.problems.append(
+            Problem(display, brand.origin.line_of("image", "logo"), "image.logo", f"file '{logo}' does not exist in {reader.prefix or 'content'}/", "put the logo there or correct the path")
+        )
+    return brand
+
+
+def _load_intro(reader: _Reader) -> str:
+    """The editor's home-page text; front matter, if any, is optional there."""
+    path = reader.root / HOME_FILE
+    if not path.is_file():
+        return ""
+    text = reader.read(path) or ""
+    if not text.lstrip("\ufeff").startswith("---"):
+        return text
+    doc = reader.document(path)
+    return doc.body if doc else ""
+
+
+def _check_links(reader: _Reader, values: list[Value], items: Iterable[Story | Update]) -> None:
+    known = {v.id for v in values}
+    seen: dict[str, Story | Update] = {}
+    for item in items:
+        first = seen.setdefault(item.id, item)
+        if first is not item:
+            reader.problems.append(
+                Problem(item.origin.path, item.origin.line_of("id"), "id", f"'{item.id}' is already used by {first.origin.path}", "give this file a new id (`followhome new` makes one); keep the older file's id unchanged")
+            )
+        for index, value_id in enumerate(item.meta.values):
+            if value_id not in known:
+                close = difflib.get_close_matches(value_id, sorted(known), n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                reader.problems.append(
+                    Problem(item.origin.path, item.origin.line_of("values", index), f"values[{index}]", f"unknown value id '{value_id}' (values are: {', '.join(sorted(known))})", f"{hint}use the file name of a page in values/, or create values/{value_id}.md")
+                )
+
+
+def _check_consent(reader: _Reader, stories: list[Story]) -> None:
+    for story in stories:
+        if story.meta.status == "published" and story.meta.consent is None:
+            reader.problems.append(
+                Problem(story.origin.path, story.origin.line_of("status"), "consent", "this published story has no recorded consent, so it is not published anywhere", "add `consent:` with given, channels and reference, or set `status: draft`")
+            )
+
+
+def load_content(content_dir: Path, display_prefix: str = "content") -> LoadResult:
+    """Read brand, values, stories and updates; never raises for bad content."""
+    reader = _Reader(content_dir, display_prefix)
+    brand = _load_brand(reader)
+    tz = brand.tz if brand else UTC
+
+    values = reader.collection(VALUES_DIR, ValueMeta, lambda slug, meta, doc, origin: Value(slug, meta, doc.body, origin))
+    stories = reader.collection(
+        STORIES_DIR,
+        StoryMeta,
+        lambda slug, meta, doc, origin: Story(
+            slug, meta, doc.body, origin,
+            published=to_aware(meta.date, tz),
+            updated=to_aware(meta.updated, tz) if meta.updated else None,
+        ),
+    )
+    updates = reader.collection(
+        UPDATES_DIR,
+        UpdateMeta,
+        lambda slug, meta, doc, origin: Update(
+            slug, meta, doc.body, origin,
+            published=to_aware(meta.date, tz),
+            updated=to_aware(meta.updated, tz) if meta.updated else None,
+        ),
+    )
+    _check_links(reader, values, [*stories, *updates])
+    _check_consent(reader, stories)
+    values.sort(key=lambda v: (v.meta.order, v.id))
+    catalog = None
+    if brand is not None:
+        intro = _load_intro(reader)
+        catalog = Catalog(brand, tuple(values), tuple(stories), tuple(updates), intro)
+    return LoadResult(catalog, tuple(sorted(reader.problems)))
+

@@ -1,0 +1,130 @@
+"""The ``followhome`` MkDocs plugin: content in, generated pages out.
+
+It loads and validates ``content/`` through the core, reports every problem as a
+warning (so ``mkdocs build --strict`` fails on any of them), removes the editors'
+source files and brand.yml from the build, and adds the generated pages as virtual
+files. Unpublishable stories never become files, so no other plugin (search,
+sitemap, feeds) can see them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from followhome.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
+from followhome.mkdocs.config import FollowhomeConfig
+from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
+from followhome.problems import Problem
+from followhome.publishing import Edition
+from followhome.site import layout
+from followhome.site.pages import SiteOptions, site_pages
+from followhome.site.theme import BRAND_CSS, brand_css
+from followhome.today import TodayError, resolve_today
+
+log = get_plugin_logger(__name__)
+
+_IN_NAV = {layout.HOME, layout.VALUES, layout.STORIES, layout.UPDATES, layout.SUBSCRIBE, layout.POLICY}
+
+
+def _display_prefix(config: MkDocsConfig) -> str:
+    """docs_dir as the editor sees it from the project root (``content``)."""
+    root = os.path.dirname(config.config_file_path or "") or os.getcwd()
+    return Path(os.path.relpath(config.docs_dir, root)).as_posix()
+
+
+def _owned_by_followhome(file: File) -> bool:
+    if file.src_uri == BRAND_FILE:
+        return True
+    if not file.is_documentation_page():
+        return False
+    return file.src_uri == HOME_FILE or file.src_uri.split("/", 1)[0] in COLLECTION_DIRS
+
+
+class FollowhomePlugin(BasePlugin[FollowhomeConfig]):
+    def __init__(self) -> None:
+        self.edition: Edition | None = None
+        self.auto_nav = False
+
+    # on_config runs first among plugins (priority 100) so the brand's site_url, theme
+    # and Markdown extensions are in place before any other plugin reads them.
+    @event_priority(100)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # Reset per-build state: under `mkdocs serve` the instance survives rebuilds.
+        self.edition = None
+        self.auto_nav = False
+        if not self.config.enabled:
+            return config
+        result = load_content(Path(config.docs_dir), _display_prefix(config))
+        catalog = result.catalog
+        problems = list(result.problems)
+        if catalog is not None:
+            problems += self._icon_problems(catalog.values)
+        for problem in sorted(problems):
+            log.warning(str(problem))
+        if catalog is None:
+            raise PluginError(
+                "followhome cannot build the site without a valid brand.yml; fix the problems above."
+            )
+        try:
+            today = resolve_today(catalog.brand.tz)
+        except TodayError as exc:
+            raise PluginError(str(exc)) from None
+        self.edition = Edition(catalog, today)
+        apply_brand(config, catalog.brand)
+        ensure_extensions(config)
+        if config.nav is None:
+            self.auto_nav = True
+            config.nav = layout.nav([(v.id, v.meta.title) for v in catalog.values])
+        return config
+
+    @staticmethod
+    def _icon_problems(values: tuple) -> list[Problem]:  # type: ignore[type-arg]
+        return [
+            Problem(
+                v.origin.path,
+                v.origin.line_of("icon"),
+                "icon",
+                f"Material for MkDocs has no icon '{v.meta.icon}'",
+                "pick a name from https://squidfunk.github.io/mkdocs-material/reference/icons-emojis/ "
+                "(for example material/glass-wine) or remove the field",
+            )
+            for v in values
+            if v.meta.icon and not icon_exists(v.meta.icon)
+        ]
+
+    # on_files runs first (priority 100) so that unpublishable content is gone before
+    # any other plugin (search, sitemap, feeds, blog) sees the file list.
+    @event_priority(100)
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        edition = self.edition
+        if edition is None:
+            return files
+        for file in [f for f in files if _owned_by_followhome(f)]:
+            files.remove(file)
+        options = SiteOptions(
+            per_page=max(1, self.config.per_page),
+            featured=self.config.featured,
+            latest_updates=self.config.latest_updates,
+        )
+        for page in site_pages(edition, options):
+            inclusion = InclusionLevel.UNDEFINED if page.src_uri in _IN_NAV else InclusionLevel.NOT_IN_NAV
+            files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+        if BRAND_CSS in config.extra_css:
+            palette = edition.catalog.brand.config.image.palette
+            files.append(File.generated(config, BRAND_CSS, content=brand_css(palette)))
+        if self.auto_nav and config.nav is not None:
+            # Editors' own pages (an "about" page, say) join the navigation before Subscribe.
+            extra = sorted(
+                f.src_uri
+                for f in files.documentation_pages()
+                if f.inclusion == InclusionLevel.UNDEFINED and f.src_uri not in _IN_NAV
+                and not f.src_uri.startswith(tuple(f"{d}/" for d in COLLECTION_DIRS))
+            )
+            config.nav[-2:-2] = extra
+        return files

@@ -1,0 +1,328 @@
+"""The content model: what editors write (front matter) and what the build uses.
+
+Front-matter classes (``*Meta``, :class:`BrandConfig`) are pydantic models: they
+validate editors' YAML and generate the JSON Schemas shipped for editors' tools.
+Entities (:class:`Value`, :class:`Story`, :class:`Update`) are frozen dataclasses that
+pair validated front matter with where it came from and its Markdown body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, tzinfo
+from enum import StrEnum
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    StringConstraints,
+    WithJsonSchema,
+)
+
+from followhome.yamlio import Path
+
+
+class Channel(StrEnum):
+    """Where a piece of content can be published."""
+
+    SITE = "site"
+    FEED = "feed"
+    EMAIL = "email"
+    SOCIAL = "social"
+
+
+ShowAs = Literal["full", "first-name", "initials", "anonymous"]
+ConnectionKind = Literal["employee", "relative", "free-product", "discount", "paid", "affiliate"]
+Status = Literal["draft", "published"]
+UpdateKind = Literal["news", "how-to", "offer", "event"]
+EmailService = Literal["mailchimp", "buttondown", "listmonk", "ghost", "smtp"]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
+"""Permanent ids: lowercase letters, digits and hyphens, 3-64 characters."""
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ItemId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+ValueId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Icon = Annotated[
+    str,
+    StringConstraints(pattern=r"^(material|fontawesome/(brands|regular|solid)|octicons|simple)/[a-z0-9-]+$"),
+]
+HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
+
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _parse_when(value: object) -> object:
+    """Accept ``YYYY-MM-DD`` or an ISO 8601 date-time; leave other input to pydantic."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if _DATE_RE.match(text):
+                return date.fromisoformat(text)
+            return datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise ValueError(f"'{text}' is not a real date ({exc})") from None
+    return value
+
+
+def _parse_day(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip()
+        if not _DATE_RE.match(text):
+            raise ValueError(f"'{text}' is not a date in the form YYYY-MM-DD")
+        try:
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            raise ValueError(f"'{text}' is not a real date ({exc})") from None
+    return value
+
+
+When = Annotated[
+    date | datetime,
+    BeforeValidator(_parse_when),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "format": "date-time"},
+            ],
+            "description": "YYYY-MM-DD, or an ISO 8601 date-time such as 2026-03-14T09:30:00+00:00",
+        }
+    ),
+]
+Day = Annotated[
+    date,
+    BeforeValidator(_parse_day),
+    WithJsonSchema({"type": "string", "format": "date", "description": "YYYY-MM-DD"}),
+]
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        close = sorted(z for z in available_timezones() if z.lower().endswith(name.lower()))
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ValueError(f"'{name}' is not an IANA time zone{hint}") from None
+    return name
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+# --- brand.yml ---------------------------------------------------------------------
+
+
+class Palette(_Strict):
+    primary: HexColour = Field(description="Main brand colour, #rrggbb")
+    accent: HexColour = Field(description="Accent colour for links and highlights, #rrggbb")
+
+
+class BrandImage(_Strict):
+    logo: str | None = Field(None, description="Path of the logo inside content/, e.g. assets/logo.svg")
+    palette: Palette
+    voice: list[Text] = Field(default_factory=list, description="Words for the brand's voice")
+
+
+class Tone(_Strict):
+    volume: int = Field(ge=0, le=10, description="Loudest commercial tone accepted, 0-10")
+    channels: dict[Channel, Annotated[int, Field(ge=0, le=10)]] = Field(
+        default_factory=dict, description="Per-channel volume overrides"
+    )
+    enforce: bool = Field(False, description="Fail strict builds when an item is too loud")
+
+
+class EmailChannel(_Strict):
+    service: EmailService
+    signup_url: HttpUrl | None = None
+
+
+class SocialAccount(_Strict):
+    network: Text
+    url: HttpUrl
+
+
+class Channels(_Strict):
+    email: EmailChannel | None = None
+    social: list[SocialAccount] = Field(default_factory=list)
+
+
+class Contact(_Strict):
+    email: str | None = None
+    phone: str | None = None
+    address: str | None = None
+
+
+class BrandConfig(_Strict):
+    """``brand.yml``: the brand elements. Never copied into the built site."""
+
+    name: Text
+    url: HttpUrl = Field(description="Public URL of the site; every absolute link derives from it")
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
+    timezone: Annotated[str, AfterValidator(_check_timezone)] = "UTC"
+    description: Text | None = None
+    promise: Text = Field(description="One sentence: what the community gets")
+    image: BrandImage
+    tone: Tone
+    channels: Channels = Field(default_factory=Channels)
+    contact: Contact = Field(default_factory=Contact)
+    stories_policy: Text = Field(description="Markdown: how stories are collected, checked and chosen")
+
+
+# --- values, stories, updates ------------------------------------------------------
+
+
+class ValueMeta(_Strict):
+    """Front matter of ``values/<id>.md``; the id is the file name."""
+
+    title: Text
+    summary: Text
+    order: int = 0
+    icon: Icon | None = None
+
+
+class Customer(_Strict):
+    name: Text
+    show_as: ShowAs
+    role: Text | None = None
+    organization: Text | None = None
+    location: Text | None = None
+    avatar: str | None = None
+
+
+class Consent(_Strict):
+    given: Day
+    channels: Annotated[list[Channel], Field(min_length=1)]
+    reference: Text = Field(description="Where the signed permission is kept: an id, never the evidence")
+    withdrawn: Day | None = None
+
+
+class Connection(_Strict):
+    kind: ConnectionKind
+    note: Text
+
+
+class Source(_Strict):
+    channel: Text = Field(description="in-store, email, review-site, social, interview…")
+    received: Day
+    url: HttpUrl | None = None
+
+
+class StoryMeta(_Strict):
+    """Front matter of ``stories/<slug>.md``."""
+
+    id: ItemId
+    title: Text
+    date: When
+    updated: When | None = None
+    status: Status = "published"
+    featured: bool = False
+    customer: Customer
+    quote: Text
+    takeaway: Text
+    values: Annotated[list[ValueId], Field(min_length=1)]
+    consent: Consent | None = None
+    connection: Connection | None = None
+    source: Source
+    edited: bool = False
+
+
+class UpdateMeta(_Strict):
+    """Front matter of ``updates/<slug>.md``."""
+
+    id: ItemId
+    title: Text
+    date: When
+    updated: When | None = None
+    summary: Text
+    kind: UpdateKind
+    values: list[ValueId] = Field(default_factory=list)
+    expires: Day | None = None
+    status: Status = "published"
+
+
+# --- entities ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where an entity came from: display path and front-matter line of each field."""
+
+    path: str
+    lines: Mapping[Path, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def line_of(self, *path: str | int) -> int | None:
+        key: Path = tuple(path)
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key[:-1]
+        return None
+
+
+def to_aware(when: date | datetime, tz: tzinfo) -> datetime:
+    """A date means midnight in the brand's time zone; naive date-times are local too."""
+    if isinstance(when, datetime):
+        return when if when.tzinfo is not None else when.replace(tzinfo=tz)
+    return datetime.combine(when, time(0, 0), tzinfo=tz)
+
+
+@dataclass(frozen=True)
+class Brand:
+    config: BrandConfig
+    origin: Origin
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.config.timezone)
+
+    @property
+    def url(self) -> str:
+        """The site URL, always ending in ``/``."""
+        text = str(self.config.url)
+        return text if text.endswith("/") else text + "/"
+
+
+@dataclass(frozen=True)
+class Value:
+    id: str
+    meta: ValueMeta
+    body: str
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Story:
+    slug: str
+    meta: StoryMeta
+    body: str
+    origin: Origin
+    published: datetime
+    updated: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Update:
+    slug: str
+    meta: UpdateMeta
+    body: str
+    origin: Origin
+    published: datetime
+    updated: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        return self.meta.id

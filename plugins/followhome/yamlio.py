@@ -1,0 +1,89 @@
+"""Read YAML the way editors mean it, keeping the line of every field.
+
+Dates stay strings here (the model parses them, with a message editors can act on),
+so a bad date is a validation problem instead of a crash inside the YAML library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+try:  # libyaml is much faster on large sites; fall back to pure Python.
+    _Base: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on the PyYAML build
+    _Base = yaml.SafeLoader
+
+Path = tuple[str | int, ...]
+
+
+class _Loader(_Base):  # type: ignore[misc,valid-type]
+    """Safe loader that leaves timestamps as strings."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class YamlSyntaxError(Exception):
+    """The text is not valid YAML; ``line`` is 1-based within the text."""
+
+    def __init__(self, message: str, line: int | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True)
+class Located:
+    """Parsed YAML data and the 1-based line of each field path within the text."""
+
+    data: Any
+    lines: Mapping[Path, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path) -> int | None:
+        """Line of ``path`` or of its nearest parent that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+
+def _walk(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                child = (*path, str(key.value))
+                lines[child] = key.start_mark.line + 1
+                _walk(value, child, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, (*path, index), lines)
+
+
+def load_yaml(text: str) -> Located:
+    """Parse one YAML document; raise :class:`YamlSyntaxError` on malformed text."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        reason = exc.problem or exc.context or "invalid YAML"
+        raise YamlSyntaxError(reason, line) from exc
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(str(exc), None) from exc
+    finally:
+        loader.dispose()
+    lines: dict[Path, int] = {}
+    if node is not None:
+        _walk(node, (), lines)
+    return Located(data, lines)
