@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from datetime import UTC
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import TypeVar
 
@@ -72,11 +72,23 @@ class _Reader:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             self.problems.append(
-                Problem(self.display(path), None, "", f"is not UTF-8 text ({exc.reason})", "save the file as UTF-8")
+                Problem(
+                    self.display(path),
+                    None,
+                    "",
+                    f"is not UTF-8 text ({exc.reason})",
+                    "save the file as UTF-8",
+                )
             )
         except OSError as exc:
             self.problems.append(
-                Problem(self.display(path), None, "", f"cannot be read ({exc.strerror})", "check the file's permissions")
+                Problem(
+                    self.display(path),
+                    None,
+                    "",
+                    f"cannot be read ({exc.strerror})",
+                    "check the file's permissions",
+                )
             )
         return None
 
@@ -106,7 +118,13 @@ class _Reader:
             slug = path.relative_to(self.root / folder).with_suffix("").as_posix()
             if folder != VALUES_DIR and (slug in RESERVED_SLUGS or slug.startswith("page/")):
                 self.problems.append(
-                    Problem(display, None, "", f"the file name '{slug}' is reserved for listing pages", "rename the file")
+                    Problem(
+                        display,
+                        None,
+                        "",
+                        f"the file name '{slug}' is reserved for listing pages",
+                        "rename the file",
+                    )
                 )
                 continue
             doc = self.document(path)
@@ -124,7 +142,13 @@ def _load_brand(reader: _Reader) -> Brand | None:
     display = reader.display(path)
     if not path.is_file():
         reader.problems.append(
-            Problem(display, None, "", "is missing", f"create {BRAND_FILE} with at least name, url, promise, image, tone and stories_policy")
+            Problem(
+                display,
+                None,
+                "",
+                "is missing",
+                f"create {BRAND_FILE} with at least name, url, promise, image, tone and stories_policy",
+            )
         )
         return None
     text = reader.read(path)
@@ -134,7 +158,13 @@ def _load_brand(reader: _Reader) -> Brand | None:
         located = load_yaml(text)
     except YamlSyntaxError as exc:
         reader.problems.append(
-            Problem(display, exc.line, "", f"is not valid YAML: {exc.message}", "check indentation and quoting on that line")
+            Problem(
+                display,
+                exc.line,
+                "",
+                f"is not valid YAML: {exc.message}",
+                "check indentation and quoting on that line",
+            )
         )
         return None
     config, problems = validate(BrandConfig, located, display)
@@ -145,7 +175,13 @@ def _load_brand(reader: _Reader) -> Brand | None:
     logo = config.image.logo
     if logo and not (reader.root / logo).is_file():
         reader.problems.append(
-            Problem(display, brand.origin.line_of("image", "logo"), "image.logo", f"file '{logo}' does not exist in {reader.prefix or 'content'}/", "put the logo there or correct the path")
+            Problem(
+                display,
+                brand.origin.line_of("image", "logo"),
+                "image.logo",
+                f"file '{logo}' does not exist in {reader.prefix or 'content'}/",
+                "put the logo there or correct the path",
+            )
         )
     return brand
 
@@ -169,14 +205,27 @@ def _check_links(reader: _Reader, values: list[Value], items: Iterable[Story | U
         first = seen.setdefault(item.id, item)
         if first is not item:
             reader.problems.append(
-                Problem(item.origin.path, item.origin.line_of("id"), "id", f"'{item.id}' is already used by {first.origin.path}", "give this file a new id (`followhome new` makes one); keep the older file's id unchanged")
+                Problem(
+                    item.origin.path,
+                    item.origin.line_of("id"),
+                    "id",
+                    f"'{item.id}' is already used by {first.origin.path}",
+                    "give this file a new id (`followhome new` makes one); "
+                    "keep the older file's id unchanged",
+                )
             )
         for index, value_id in enumerate(item.meta.values):
             if value_id not in known:
                 close = difflib.get_close_matches(value_id, sorted(known), n=1)
                 hint = f"did you mean '{close[0]}'? " if close else ""
                 reader.problems.append(
-                    Problem(item.origin.path, item.origin.line_of("values", index), f"values[{index}]", f"unknown value id '{value_id}' (values are: {', '.join(sorted(known))})", f"{hint}use the file name of a page in values/, or create values/{value_id}.md")
+                    Problem(
+                        item.origin.path,
+                        item.origin.line_of("values", index),
+                        f"values[{index}]",
+                        f"unknown value id '{value_id}' (values are: {', '.join(sorted(known))})",
+                        f"{hint}use the file name of a page in values/, or create values/{value_id}.md",
+                    )
                 )
 
 
@@ -184,7 +233,13 @@ def _check_consent(reader: _Reader, stories: list[Story]) -> None:
     for story in stories:
         if story.meta.status == "published" and story.meta.consent is None:
             reader.problems.append(
-                Problem(story.origin.path, story.origin.line_of("status"), "consent", "this published story has no recorded consent, so it is not published anywhere", "add `consent:` with given, channels and reference, or set `status: draft`")
+                Problem(
+                    story.origin.path,
+                    story.origin.line_of("status"),
+                    "consent",
+                    "this published story has no recorded consent, so it is not published anywhere",
+                    "add `consent:` with given, channels and reference, or set `status: draft`",
+                )
             )
 
 
@@ -194,12 +249,17 @@ def load_content(content_dir: Path, display_prefix: str = "content") -> LoadResu
     brand = _load_brand(reader)
     tz = brand.tz if brand else UTC
 
-    values = reader.collection(VALUES_DIR, ValueMeta, lambda slug, meta, doc, origin: Value(slug, meta, doc.body, origin))
+    values = reader.collection(
+        VALUES_DIR, ValueMeta, lambda slug, meta, doc, origin: Value(slug, meta, doc.body, origin)
+    )
     stories = reader.collection(
         STORIES_DIR,
         StoryMeta,
         lambda slug, meta, doc, origin: Story(
-            slug, meta, doc.body, origin,
+            slug,
+            meta,
+            doc.body,
+            origin,
             published=to_aware(meta.date, tz),
             updated=to_aware(meta.updated, tz) if meta.updated else None,
         ),
@@ -208,7 +268,10 @@ def load_content(content_dir: Path, display_prefix: str = "content") -> LoadResu
         UPDATES_DIR,
         UpdateMeta,
         lambda slug, meta, doc, origin: Update(
-            slug, meta, doc.body, origin,
+            slug,
+            meta,
+            doc.body,
+            origin,
             published=to_aware(meta.date, tz),
             updated=to_aware(meta.updated, tz) if meta.updated else None,
         ),
@@ -221,4 +284,3 @@ def load_content(content_dir: Path, display_prefix: str = "content") -> LoadResu
         intro = _load_intro(reader)
         catalog = Catalog(brand, tuple(values), tuple(stories), tuple(updates), intro)
     return LoadResult(catalog, tuple(sorted(reader.problems)))
-

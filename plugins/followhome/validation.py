@@ -33,23 +33,23 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    """The pydantic model in ``X`` or ``X | None``, if any."""
+    for candidate in (annotation, *getattr(annotation, "__args__", ())):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return None
+
+
 def _allowed_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Field names allowed at the mapping that contains ``loc[-1]``."""
-    current: Any = model
+    current: type[BaseModel] | None = model
     for part in loc[:-1]:
         if isinstance(part, int):
             continue
-        info = current.model_fields.get(part) if isinstance(current, type) else None
-        if info is None:
-            return []
-        annotation = info.annotation
-        candidates = [annotation, *getattr(annotation, "__args__", ())]
-        current = next(
-            (c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None
-        )
-        if current is None:
-            return []
-    return list(current.model_fields) if isinstance(current, type) else []
+        info = current.model_fields.get(part) if current is not None else None
+        current = _model_in(info.annotation) if info is not None else None
+    return list(current.model_fields) if current is not None else []
 
 
 def _explain(model: type[BaseModel], error: Any) -> tuple[str, str]:
@@ -82,31 +82,41 @@ def _explain(model: type[BaseModel], error: Any) -> tuple[str, str]:
     if kind == "string_too_short" or (kind == "too_short" and isinstance(got, list)):
         return "is empty", f"write a value for `{last}` or remove the field if it is optional"
     if kind in ("model_type", "dict_type"):
-        return f"expected a mapping of fields; got {_shown(got)}", f"indent the fields of `{last or 'the front matter'}` under it"
+        return (
+            f"expected a mapping of fields; got {_shown(got)}",
+            f"indent the fields of `{last or 'the front matter'}` under it",
+        )
     if kind == "list_type":
         return f"expected a list; got {_shown(got)}", f"write `{last}: [first, second]`"
     if kind == "bool_parsing" or kind == "bool_type":
         return f"expected true or false; got {_shown(got)}", f"set `{last}: true` or `{last}: false`"
+    if kind in ("less_than_equal", "greater_than_equal"):
+        bound = ctx.get("le", ctx.get("ge"))
+        side = "at most" if kind == "less_than_equal" else "at least"
+        return f"expected a number {side} {bound}; got {_shown(got)}", f"set `{last}` to {side} {bound}"
+    if kind in ("int_parsing", "int_type"):
+        return f"expected a whole number; got {_shown(got)}", f"write `{last}` as a number, like 3"
     if kind.startswith("url"):
-        return f"expected a full URL; got {_shown(got)}", "write it with its scheme, like https://example.com/"
+        return (
+            f"expected a full URL; got {_shown(got)}",
+            "write it with its scheme, like https://example.com/",
+        )
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"{message}; got {_shown(got)}", f"correct `{last}` as the message says"
 
 
-def problems_from(
-    exc: ValidationError, model: type[BaseModel], path: str, located: Located
-) -> list[Problem]:
+def problems_from(exc: ValidationError, model: type[BaseModel], path: str, located: Located) -> list[Problem]:
     problems = []
     for error in exc.errors():
         loc = tuple(error["loc"])
         message, fix = _explain(model, error)
-        problems.append(Problem(path, located.line_of(loc), field_name(loc), message, fix))
+        # A missing top-level field has no line; a missing nested one points at its parent.
+        line = None if error["type"] == "missing" and len(loc) == 1 else located.line_of(loc)
+        problems.append(Problem(path, line, field_name(loc), message, fix))
     return problems
 
 
-def validate(
-    model: type[M], located: Located, path: str
-) -> tuple[M | None, list[Problem]]:
+def validate(model: type[M], located: Located, path: str) -> tuple[M | None, list[Problem]]:
     """Validate parsed YAML against ``model``; return the instance or the problems."""
     data = located.data
     if not isinstance(data, dict):

@@ -6,7 +6,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 
 
-class FollowhomeConfig(base.Config):
+class FollowhomeConfig(base.Config):  # type: ignore[no-untyped-call]
     enabled = c.Type(bool, default=True)
     """Turn the plugin off (for instance to preview plain pages)."""
     per_page = c.Type(int, default=20)

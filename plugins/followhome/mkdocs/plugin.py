@@ -20,6 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from followhome.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
 from followhome.mkdocs.config import FollowhomeConfig
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
+from followhome.model import Value
 from followhome.problems import Problem
 from followhome.publishing import Edition
 from followhome.site import layout
@@ -34,7 +35,8 @@ _IN_NAV = {layout.HOME, layout.VALUES, layout.STORIES, layout.UPDATES, layout.SU
 
 def _display_prefix(config: MkDocsConfig) -> str:
     """docs_dir as the editor sees it from the project root (``content``)."""
-    root = os.path.dirname(config.config_file_path or "") or os.getcwd()
+    config_file = config.config_file_path
+    root = Path(config_file).parent if config_file else Path.cwd()
     return Path(os.path.relpath(config.docs_dir, root)).as_posix()
 
 
@@ -46,7 +48,7 @@ def _owned_by_followhome(file: File) -> bool:
     return file.src_uri == HOME_FILE or file.src_uri.split("/", 1)[0] in COLLECTION_DIRS
 
 
-class FollowhomePlugin(BasePlugin[FollowhomeConfig]):
+class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.edition: Edition | None = None
         self.auto_nav = False
@@ -84,7 +86,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):
         return config
 
     @staticmethod
-    def _icon_problems(values: tuple) -> list[Problem]:  # type: ignore[type-arg]
+    def _icon_problems(values: tuple[Value, ...]) -> list[Problem]:
         return [
             Problem(
                 v.origin.path,
@@ -123,7 +125,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):
             extra = sorted(
                 f.src_uri
                 for f in files.documentation_pages()
-                if f.inclusion == InclusionLevel.UNDEFINED and f.src_uri not in _IN_NAV
+                if f.inclusion == InclusionLevel.UNDEFINED
+                and f.src_uri not in _IN_NAV
                 and not f.src_uri.startswith(tuple(f"{d}/" for d in COLLECTION_DIRS))
             )
             config.nav[-2:-2] = extra

@@ -1,0 +1,47 @@
+# followhome: two commands on a fresh machine.
+#   make site   builds the demo site into site/ (strict)
+#   make test   installs what the tests need and runs the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site serve test lint check schema clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+site: $(STAMP)
+	$(BIN)/mkdocs build --strict
+
+serve: $(STAMP)
+	$(BIN)/mkdocs serve
+
+check: $(STAMP)
+	$(BIN)/followhome check
+
+schema: $(STAMP)
+	$(BIN)/followhome schema
+
+lint: $(STAMP)
+	$(BIN)/ruff check plugins hooks tests benchmarks
+	$(BIN)/ruff format --check plugins hooks tests benchmarks
+	$(BIN)/mypy
+
+test: $(STAMP) $(NODE_STAMP) lint
+	$(BIN)/pytest
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

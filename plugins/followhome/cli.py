@@ -1,0 +1,129 @@
+"""The ``followhome`` command: check content, scaffold files, export schemas."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC
+from pathlib import Path
+
+from followhome.loader import LoadResult, load_content
+from followhome.model import Channel
+from followhome.publishing import Edition
+from followhome.scaffold import KINDS, ScaffoldError, scaffold
+from followhome.schema import SCHEMA_DIR, stale_schemas, write_schemas
+from followhome.today import TodayError, resolve_today
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _content_dir(raw: str) -> Path | None:
+    path = Path(raw)
+    if not path.is_dir():
+        print(
+            f"followhome: content folder '{raw}' not found; run from the project root or pass --content DIR",
+            file=sys.stderr,
+        )
+        return None
+    return path
+
+
+def _load(path: Path) -> LoadResult:
+    return load_content(path, path.as_posix())
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    content = _content_dir(args.content)
+    if content is None:
+        return EXIT_USAGE
+    result = _load(content)
+    for problem in result.problems:
+        print(problem)
+    if result.problems:
+        files = len({p.file for p in result.problems})
+        noun = "problem" if len(result.problems) == 1 else "problems"
+        print(f"\n{len(result.problems)} {noun} in {files} file{'s' if files != 1 else ''}.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    catalog = result.require()
+    try:
+        today = resolve_today(catalog.brand.tz)
+    except TodayError as exc:
+        print(f"followhome: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    edition = Edition(catalog, today)
+    on_site = len(edition.stories(Channel.SITE))
+    print(
+        f"Content is fine: {len(catalog.values)} values, {len(catalog.stories)} stories "
+        f"({on_site} on the site today), {len(catalog.updates)} updates."
+    )
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    content = _content_dir(args.content)
+    if content is None:
+        return EXIT_USAGE
+    result = _load(content)
+    catalog = result.catalog
+    try:
+        today = resolve_today(catalog.brand.tz if catalog else UTC)
+    except TodayError as exc:
+        print(f"followhome: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    taken: set[str] = set()
+    if catalog:
+        taken = {s.id for s in catalog.stories} | {u.id for u in catalog.updates}
+    value_ids = [v.id for v in catalog.values] if catalog else []
+    try:
+        path = scaffold(args.kind, args.title, content, today, taken, value_ids)
+    except ScaffoldError as exc:
+        print(f"followhome: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Created {path.as_posix()}")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    folder = Path(args.out)
+    if args.check:
+        stale = stale_schemas(folder)
+        if stale:
+            print(f"Out of date: {', '.join(stale)}; run `followhome schema`.", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print("Schemas are up to date.")
+        return EXIT_OK
+    for path in write_schemas(folder):
+        print(f"Wrote {path.as_posix()}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="followhome", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate content/ without building; exit 1 on any problem")
+    check.add_argument("--content", default="content", help="content folder (default: content)")
+    check.set_defaults(run=cmd_check)
+
+    new = sub.add_parser("new", help="create a story, value or update with a fresh permanent id")
+    new.add_argument("kind", choices=KINDS)
+    new.add_argument("title")
+    new.add_argument("--content", default="content", help="content folder (default: content)")
+    new.set_defaults(run=cmd_new)
+
+    schema = sub.add_parser("schema", help="write the JSON Schemas of the front matter")
+    schema.add_argument("--out", default=str(SCHEMA_DIR), help="folder for the .schema.json files")
+    schema.add_argument("--check", action="store_true", help="only report whether they are up to date")
+    schema.set_defaults(run=cmd_schema)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

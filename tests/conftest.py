@@ -1,0 +1,135 @@
+"""Shared fixtures: a copy of the demo project in a temp dir, builds, a warning guard."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-23"
+BIN = Path(sys.executable).parent
+
+
+@dataclass
+class Project:
+    """A followhome project (mkdocs.yml, content/, hooks/) in a temp dir."""
+
+    root: Path
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def write(self, rel: str, text: str) -> Path:
+        path = self.content / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def build(self) -> None:
+        """Build in this process with --strict semantics (raises on any warning)."""
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+
+        config = load_config(config_file=str(self.root / "mkdocs.yml"), strict=True)
+        build(config)
+
+    def run_build(self, *extra: str) -> subprocess.CompletedProcess[str]:
+        """``mkdocs build --strict`` in a subprocess, as an editor or CI runs it."""
+        return subprocess.run(
+            [str(BIN / "mkdocs"), "build", "--strict", *extra],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "FOLLOWHOME_TODAY": TODAY},
+            check=False,
+        )
+
+    def site_text(self) -> dict[str, str]:
+        """Every text file under site/, by relative path."""
+        out = {}
+        for path in sorted(self.site.rglob("*")):
+            if path.is_file() and path.suffix in {".html", ".xml", ".json", ".css", ".js", ".txt"}:
+                out[path.relative_to(self.site).as_posix()] = path.read_text(encoding="utf-8")
+        return out
+
+
+def copy_demo(dest: Path) -> Project:
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copytree(ROOT / "content", dest / "content")
+    shutil.copytree(ROOT / "hooks", dest / "hooks", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return Project(dest)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Offers expire and stories are scheduled relative to a fixed day in tests."""
+    monkeypatch.setenv("FOLLOWHOME_TODAY", TODAY)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Project:
+    """A fresh copy of the demo project."""
+    return copy_demo(tmp_path / "project")
+
+
+@pytest.fixture(scope="module")
+def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The demo project, built once per module."""
+    old = os.environ.get("FOLLOWHOME_TODAY")
+    os.environ["FOLLOWHOME_TODAY"] = TODAY
+    try:
+        project = copy_demo(tmp_path_factory.mktemp("demo"))
+        project.build()
+    finally:
+        if old is None:
+            os.environ.pop("FOLLOWHOME_TODAY", None)
+        else:
+            os.environ["FOLLOWHOME_TODAY"] = old
+    return project
+
+
+class WarningLog(logging.Handler):
+    """Collects WARNING and above from MkDocs and its plugins."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    def take(self) -> list[str]:
+        """The messages so far; taking them marks them as expected."""
+        messages = [r.getMessage() for r in self.records]
+        self.records.clear()
+        return messages
+
+
+@pytest.fixture(autouse=True)
+def mkdocs_warnings() -> Iterator[WarningLog]:
+    """Fail any test that leaves an unexpected MkDocs warning behind (take() them)."""
+    handler = WarningLog()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+    leftover = [r.getMessage() for r in handler.records]
+    if leftover:
+        pytest.fail("unexpected MkDocs warnings:\n" + "\n".join(leftover))
