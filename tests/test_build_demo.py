@@ -29,7 +29,11 @@ def _stories() -> dict[str, dict[str, Any]]:
 
 def _on_site(meta: dict[str, Any]) -> bool:
     consent = meta.get("consent") or {}
-    return meta.get("status") == "published" and "withdrawn" not in consent and "site" in consent.get("channels", [])
+    return (
+        meta.get("status") == "published"
+        and "withdrawn" not in consent
+        and "site" in consent.get("channels", [])
+    )
 
 
 def _page(project: Project, url: str) -> html.HtmlElement:
@@ -50,13 +54,18 @@ HIDDEN = sorted(slug for slug, meta in STORIES.items() if not _on_site(meta))
 
 
 def test_demo_has_the_cases_the_issue_asks_for() -> None:
-    kinds = {slug: meta for slug, meta in STORIES.items()}
+    kinds = dict(STORIES.items())
     assert len(kinds) >= 12
     assert any("connection" in m for m in kinds.values())
     assert any("withdrawn" in m.get("consent", {}) for m in kinds.values())
     assert any(m["status"] == "draft" for m in kinds.values())
     assert any(set(m["consent"]["channels"]) == {"site", "social"} for m in kinds.values())
-    assert {m["customer"]["show_as"] for m in kinds.values()} == {"full", "first-name", "initials", "anonymous"}
+    assert {m["customer"]["show_as"] for m in kinds.values()} == {
+        "full",
+        "first-name",
+        "initials",
+        "anonymous",
+    }
     updates = [_front(p) for p in (ROOT / "content" / "updates").glob("*.md")]
     assert len(updates) >= 6
     assert any(u["kind"] == "offer" and u.get("expires", "9999") < "2026-11-23" for u in updates)
@@ -145,7 +154,9 @@ def test_story_page_shows_quote_takeaway_values_source_and_notes(built_demo: Pro
     assert "Source:" in text
     assert "Edited:" not in text
     value_links = {a.get("href") for a in tree.cssselect("footer.fh-story-details a")}
-    for value_id in meta["values"].strip("[]").split(", ") if isinstance(meta["values"], str) else meta["values"]:
+    for value_id in (
+        meta["values"].strip("[]").split(", ") if isinstance(meta["values"], str) else meta["values"]
+    ):
         assert f"../../values/{value_id}/" in value_links
     edited = next(s for s in PUBLISHED if STORIES[s].get("edited") == "true")
     assert "Edited:" in _text(_page(built_demo, f"stories/{edited}"))
@@ -162,7 +173,9 @@ def test_stories_listing_is_newest_first_and_paginates(tmp_path: Path) -> None:
     page_urls = ["stories"] + [f"stories/page/{n}" for n in range(2, 4)]
     for url in page_urls:
         tree = _page(project, url)
-        seen += [a.get("href").rstrip("/").split("/")[-1] for a in tree.cssselect("article.fh-story-card h3 a")]
+        seen += [
+            a.get("href").rstrip("/").split("/")[-1] for a in tree.cssselect("article.fh-story-card h3 a")
+        ]
     assert seen == expected
     assert not (project.site / "stories" / "page" / "4").exists()
     assert "Older stories" in _text(_page(project, "stories"))
@@ -172,7 +185,9 @@ def test_stories_listing_is_newest_first_and_paginates(tmp_path: Path) -> None:
 def test_value_pages_list_the_stories_that_show_them(built_demo: Project) -> None:
     for value in (ROOT / "content" / "values").glob("*.md"):
         tree = _page(built_demo, f"values/{value.stem}")
-        listed = {a.get("href").rstrip("/").split("/")[-1] for a in tree.cssselect("article.fh-story-card h3 a")}
+        listed = {
+            a.get("href").rstrip("/").split("/")[-1] for a in tree.cssselect("article.fh-story-card h3 a")
+        }
         expected = {s for s in PUBLISHED if value.stem in STORIES[s]["values"]}
         assert listed == expected, value.stem
 
@@ -204,7 +219,9 @@ def test_home_states_the_promise_values_stories_and_updates(built_demo: Project)
 def test_policy_page_comes_from_brand(built_demo: Project) -> None:
     brand = yaml.safe_load((ROOT / "content" / "brand.yml").read_text(encoding="utf-8"))
     first_words = brand["stories_policy"].split("\n")[0][:30]
-    assert first_words in (built_demo.site / "how-we-choose-stories" / "index.html").read_text(encoding="utf-8")
+    assert first_words in (built_demo.site / "how-we-choose-stories" / "index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_story_pages_stay_out_of_the_navigation(built_demo: Project) -> None:

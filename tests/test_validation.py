@@ -27,59 +27,95 @@ CASES = [
     Case(
         "malformed-yaml",
         {"stories/bad.md": "---\nid: s-1234abcd\ntitle: [unclosed\ndate: 2026-01-01\n---\nbody\n"},
-        "content/stories/bad.md", "", 4, "not valid YAML",
+        "content/stories/bad.md",
+        "",
+        4,
+        "not valid YAML",
     ),
     Case(
         "missing-required-field",
         {"stories/noquote.md": story().replace("quote: They found me a bottle I still think about.\n", "")},
-        "content/stories/noquote.md", "quote", None, "is required but missing",
+        "content/stories/noquote.md",
+        "quote",
+        None,
+        "is required but missing",
     ),
     Case(
         "unknown-value-id",
         {"stories/v.md": story(values="[honest-advise]")},
-        "content/stories/v.md", "values[0]", 11, "unknown value id 'honest-advise'",
+        "content/stories/v.md",
+        "values[0]",
+        11,
+        "unknown value id 'honest-advise'",
     ),
     Case(
         "duplicate-id",
         {"stories/a.md": story(), "updates/b.md": update(id="s-0000aaaa")},
-        "content/updates/b.md", "id", 2, "'s-0000aaaa' is already used by content/stories/a.md",
+        "content/updates/b.md",
+        "id",
+        2,
+        "'s-0000aaaa' is already used by content/stories/a.md",
     ),
     Case(
         "bad-date",
         {"stories/d.md": story(date="2026-02-30")},
-        "content/stories/d.md", "date", 4, "expected a date; got '2026-02-30'",
+        "content/stories/d.md",
+        "date",
+        4,
+        "expected a date; got '2026-02-30'",
     ),
     Case(
         "bad-date-form",
         {"updates/d.md": update(date="14/03/2026")},
-        "content/updates/d.md", "date", 4, "expected a date; got '14/03/2026'",
+        "content/updates/d.md",
+        "date",
+        4,
+        "expected a date; got '14/03/2026'",
     ),
     Case(
         "unknown-show-as",
         {"stories/s.md": story(show_as="nickname")},
-        "content/stories/s.md", "customer.show_as", 8, "got 'nickname'",
+        "content/stories/s.md",
+        "customer.show_as",
+        8,
+        "got 'nickname'",
     ),
     Case(
         "unknown-consent-channel",
         {"stories/c.md": story(channels="[site, fax]")},
-        "content/stories/c.md", "consent.channels[1]", 14, "got 'fax'",
+        "content/stories/c.md",
+        "consent.channels[1]",
+        14,
+        "got 'fax'",
     ),
     Case(
         "empty-quote",
         {"stories/q.md": story(quote='""')},
-        "content/stories/q.md", "quote", 9, "is empty",
+        "content/stories/q.md",
+        "quote",
+        9,
+        "is empty",
     ),
     Case(
         "published-without-consent",
-        {"stories/n.md": story().replace(
-            "consent:\n  given: 2026-03-01\n  channels: [site, feed, email, social]\n  reference: CONSENT-1\n", ""
-        )},
-        "content/stories/n.md", "consent", 5, "no recorded consent",
+        {
+            "stories/n.md": story().replace(
+                "consent:\n  given: 2026-03-01\n  channels: [site, feed, email, social]\n  reference: CONSENT-1\n",
+                "",
+            )
+        },
+        "content/stories/n.md",
+        "consent",
+        5,
+        "no recorded consent",
     ),
     Case(
         "misspelt-field",
         {"stories/m.md": story(extra="edtied: true\n")},
-        "content/stories/m.md", "edtied", 19, "is not a known field",
+        "content/stories/m.md",
+        "edtied",
+        19,
+        "is not a known field",
     ),
 ]
 
@@ -200,7 +236,10 @@ def test_bad_today_override_is_an_error_not_a_traceback(tmp_path: Path) -> None:
 
     run = subprocess.run(
         [str(BIN / "mkdocs"), "build", "--strict"],
-        cwd=project.root, capture_output=True, text=True, check=False,
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "FOLLOWHOME_TODAY": "tomorrow"},
     )
     assert run.returncode != 0

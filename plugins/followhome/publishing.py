@@ -7,7 +7,7 @@ that must not appear somewhere is removed before any renderer sees it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
@@ -33,10 +33,15 @@ def update_is_live(update: Update, today: date) -> bool:
     return update.meta.status == "published" and update.published.date() <= today
 
 
+def is_expired(update: Update, today: date) -> bool:
+    """An offer or event runs through its ``expires`` day."""
+    expires = update.meta.expires
+    return expires is not None and expires < today
+
+
 def update_is_current(update: Update, today: date) -> bool:
     """Live and not expired: listed, and sent to feeds and email."""
-    expires = update.meta.expires
-    return update_is_live(update, today) and (expires is None or expires >= today)
+    return update_is_live(update, today) and not is_expired(update, today)
 
 
 def newest_first(items: Iterable[T]) -> list[T]:
@@ -54,10 +59,15 @@ class Edition:
 
     catalog: Catalog
     today: date
+    _by_channel: dict[Channel, list[Story]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def stories(self, channel: Channel) -> list[Story]:
-        """Stories allowed in ``channel``, newest first."""
-        return newest_first(s for s in self.catalog.stories if channel in story_channels(s, self.today))
+        """Stories allowed in ``channel``, newest first (computed once per channel)."""
+        if channel not in self._by_channel:
+            self._by_channel[channel] = newest_first(
+                s for s in self.catalog.stories if channel in story_channels(s, self.today)
+            )
+        return list(self._by_channel[channel])
 
     def stories_for_value(self, value_id: str, channel: Channel) -> list[Story]:
         return [s for s in self.stories(channel) if value_id in s.meta.values]
@@ -80,5 +90,4 @@ class Edition:
         return (featured or stories)[:limit]
 
     def expired(self, update: Update) -> bool:
-        expires = update.meta.expires
-        return expires is not None and expires < self.today
+        return is_expired(update, self.today)

@@ -1,0 +1,82 @@
+"""Editors' and customers' plain text shows literally: no live markup, nothing lost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from followhome.site.mdtext import inline, paragraphs
+from tests.conftest import Project
+from tests.helpers import minimal_project, story
+
+HOSTILE = [
+    "Fish & chips <b>bold</b>",
+    "<script>alert('x')</script> and more",
+    "*not emphasis* and _not either_ and `not code`",
+    "[a link](javascript:alert(1)) ![img](x.png)",
+    '{: onclick="alert(1)" } attr list',
+    "# not a heading",
+    "1. not a list",
+    "- not a bullet",
+    "> not a quote",
+    "Back\\slash and ]]> and \"quotes\" and 'single'",
+    "Emoji 🍷 and right-to-left שלום עליכם",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_inline_text_renders_literally(text: str) -> None:
+    import markdown
+
+    rendered = markdown.markdown(inline(text), extensions=["attr_list", "md_in_html"])
+    tree = html.fragment_fromstring(rendered, create_parent="div")
+    assert tree.text_content() == text
+    assert [el.tag for el in tree.iter()] == ["div", "p"]
+    assert not any(name.startswith("on") for el in tree.iter() for name in el.attrib)
+
+
+def test_paragraphs_keep_blank_line_breaks() -> None:
+    assert paragraphs("one\nline\n\n\ntwo") == "one line\n\ntwo"
+
+
+def test_hostile_story_builds_with_text_intact_and_no_live_markup(tmp_path: Path) -> None:
+    minimal_project(tmp_path)
+    project = Project(tmp_path)
+    quote = "I said <script>alert(1)</script> & *meant* it {: onclick=alert(2) }"
+    name = "Zoë <img src=x onerror=alert(3)> O'Brien"
+    project.write(
+        "stories/hostile.md",
+        story(name=f'"{name}"', quote=f'"{quote}"', title='"Fish & <i>chips</i> *again*"'),
+    )
+    project.build()
+    page = (project.site / "stories" / "hostile" / "index.html").read_text(encoding="utf-8")
+    tree = html.fromstring(page)
+    article = tree.cssselect("article")[0]
+    assert not article.cssselect("script, img, i")
+    assert not any(name.startswith("on") for el in article.iter() for name in el.attrib)
+    assert " ".join(article.cssselect("blockquote")[0].text_content().split()) == quote
+    caption = article.cssselect("figcaption")[0].text_content()
+    assert name in caption
+    h1 = article.cssselect("h1")[0]
+    assert h1.text_content().rstrip("¶") == "Fish & <i>chips</i> *again*"
+    assert tree.findtext(".//title") == "Fish & <i>chips</i> *again* - Test Shop"
+    assert not tree.cssselect("head i")
+    assert all("alert" not in (script.text or "") for script in tree.iter("script"))
+    description = tree.cssselect('meta[name="description"]')[0].get("content")
+    assert description == "Ask, and you will be told the truth."
+
+
+def test_quotes_in_a_description_cannot_break_out_of_the_attribute(tmp_path: Path) -> None:
+    minimal_project(tmp_path)
+    project = Project(tmp_path)
+    takeaway = 'He said "<b onmouseover=alert(1)>" & left'
+    project.write(
+        "stories/q.md",
+        story().replace("takeaway: Ask, and you will be told the truth.", f"takeaway: '{takeaway}'"),
+    )
+    project.build()
+    tree = html.fromstring((project.site / "stories" / "q" / "index.html").read_text(encoding="utf-8"))
+    assert tree.cssselect('meta[name="description"]')[0].get("content") == takeaway
+    assert not tree.cssselect("b")

