@@ -25,7 +25,7 @@ from followhome.problems import Problem
 from followhome.publishing import Edition
 from followhome.site import layout
 from followhome.site.pages import SiteOptions, site_pages
-from followhome.site.theme import BRAND_CSS, brand_css
+from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, components_css
 from followhome.today import TodayError, resolve_today
 
 log = get_plugin_logger(__name__)
@@ -117,6 +117,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         for page in site_pages(edition, options):
             inclusion = InclusionLevel.UNDEFINED if page.src_uri in _IN_NAV else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+        files.append(File.generated(config, COMPONENTS_CSS, content=components_css()))
         if BRAND_CSS in config.extra_css:
             palette = edition.catalog.brand.config.image.palette
             files.append(File.generated(config, BRAND_CSS, content=brand_css(palette)))

@@ -7,7 +7,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from followhome.model import Brand
-from followhome.site.theme import BRAND_CSS, palette_config
+from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, palette_config
 
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition")
 EMOJI = "pymdownx.emoji"
@@ -35,6 +35,8 @@ def apply_brand(config: MkDocsConfig, brand: Brand) -> None:
     if not config.site_description:
         config.site_description = brand_config.description or brand_config.promise
     theme = config.theme
+    if COMPONENTS_CSS not in config.extra_css:
+        config.extra_css.append(COMPONENTS_CSS)
     if not theme.get("palette"):
         theme["palette"] = palette_config()
         config.extra_css.append(BRAND_CSS)
