@@ -106,7 +106,9 @@ def generate(out: Path, stories: int, updates: int, seed: int = 1) -> Path:
     shutil.copy(ROOT / "content" / "brand.yml", content / "brand.yml")
     shutil.copy(ROOT / "content" / "assets" / "logo.svg", content / "assets" / "logo.svg")
     shutil.copy(ROOT / "mkdocs.yml", out / "mkdocs.yml")
-    shutil.copytree(ROOT / "hooks", out / "hooks", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        ROOT / "hooks", out / "hooks", dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
+    )
     (content / "index.md").write_text("Welcome to the shop.\n", encoding="utf-8")
     for order, (value_id, (title, icon)) in enumerate(VALUES.items(), start=1):
         (content / "values" / f"{value_id}.md").write_text(
@@ -116,14 +118,20 @@ def generate(out: Path, stories: int, updates: int, seed: int = 1) -> Path:
         )
     start = date(2021, 1, 1)
     for index in range(stories):
-        (content / "stories" / f"story-{index:05d}.md").write_text(_story(rng, index, start), encoding="utf-8")
+        (content / "stories" / f"story-{index:05d}.md").write_text(
+            _story(rng, index, start), encoding="utf-8"
+        )
     for index in range(updates):
-        (content / "updates" / f"update-{index:05d}.md").write_text(_update(rng, index, start), encoding="utf-8")
+        (content / "updates" / f"update-{index:05d}.md").write_text(
+            _update(rng, index, start), encoding="utf-8"
+        )
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path)
     parser.add_argument("--stories", type=int, default=1000)
     parser.add_argument("--updates", type=int, default=100)

@@ -59,7 +59,9 @@ class Edition:
 
     catalog: Catalog
     today: date
-    _by_channel: dict[Channel, list[Story]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _by_channel: dict[Channel, list[Story]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def stories(self, channel: Channel) -> list[Story]:
         """Stories allowed in ``channel``, newest first (computed once per channel)."""
