@@ -50,7 +50,9 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ItemId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-ValueId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+VALUE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+"""Value ids are their file names in ``values/``."""
+ValueId = Annotated[str, StringConstraints(pattern=VALUE_ID_PATTERN)]
 Icon = Annotated[
     str,
     StringConstraints(pattern=r"^(material|fontawesome/(brands|regular|solid)|octicons|simple)/[a-z0-9-]+$"),

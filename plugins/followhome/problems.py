@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Problem:
     """One mistake in the editors' content.
 
@@ -21,6 +21,10 @@ class Problem:
     message: str
     fix: str
 
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """Order by file, then line (problems without a line first), then field."""
+        return (self.file, self.line or 0, self.field, self.message)
+
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         field = f" {self.field}:" if self.field else ""
@@ -31,5 +35,9 @@ class ContentError(Exception):
     """Raised when content cannot be used at all (for instance a broken brand.yml)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
+        self.problems = sort_problems(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def sort_problems(problems: list[Problem]) -> list[Problem]:
+    return sorted(problems, key=Problem.sort_key)

@@ -21,7 +21,7 @@ from followhome.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_conte
 from followhome.mkdocs.config import FollowhomeConfig
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import Value
-from followhome.problems import Problem
+from followhome.problems import Problem, sort_problems
 from followhome.publishing import Edition
 from followhome.site import layout
 from followhome.site.pages import SiteOptions, site_pages
@@ -41,7 +41,8 @@ def _display_prefix(config: MkDocsConfig) -> str:
 
 
 def _owned_by_followhome(file: File) -> bool:
-    if file.src_uri == BRAND_FILE:
+    """brand.yml and any data file stay private; collection pages are regenerated."""
+    if file.src_uri == BRAND_FILE or file.src_uri.endswith((".yml", ".yaml")):
         return True
     if not file.is_documentation_page():
         return False
@@ -67,7 +68,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         problems = list(result.problems)
         if catalog is not None:
             problems += self._icon_problems(catalog.values)
-        for problem in sorted(problems):
+        for problem in sort_problems(problems):
             log.warning(str(problem))
         if catalog is None:
             raise PluginError(

@@ -1,0 +1,1 @@
+"""Engine-independent generation of the site's pages as Markdown."""

@@ -1,0 +1,54 @@
+"""Where each generated page lives (source paths, as if they were in ``content/``)."""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Any
+
+HOME = "index.md"
+VALUES = "values/index.md"
+STORIES = "stories/index.md"
+UPDATES = "updates/index.md"
+SUBSCRIBE = "subscribe.md"
+POLICY = "how-we-choose-stories.md"
+
+
+def value(value_id: str) -> str:
+    return f"values/{value_id}.md"
+
+
+def story(slug: str) -> str:
+    return f"stories/{slug}.md"
+
+
+def update(slug: str) -> str:
+    return f"updates/{slug}.md"
+
+
+def page_n(first: str, number: int) -> str:
+    """Source path of page ``number`` of a paginated listing whose first page is ``first``.
+
+    ``stories/index.md`` -> ``stories/page/2.md``;
+    ``values/local.md`` -> ``values/local/page/2.md``.
+    """
+    if number == 1:
+        return first
+    folder = posixpath.dirname(first) if first.endswith("/index.md") else first.removesuffix(".md")
+    return f"{folder}/page/{number}.md"
+
+
+def link(from_src: str, to_src: str) -> str:
+    """Relative Markdown link between two source paths (MkDocs validates and rewrites it)."""
+    return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+
+
+def nav(value_titles: list[tuple[str, str]]) -> list[Any]:
+    """The site navigation in MkDocs' ``nav`` form; stories and updates stay out of it."""
+    return [
+        {"Home": HOME},
+        {"Values": [VALUES, *({title: value(vid)} for vid, title in value_titles)]},
+        {"Stories": STORIES},
+        {"Updates": UPDATES},
+        {"Subscribe": SUBSCRIBE},
+        {"How we choose stories": POLICY},
+    ]

@@ -1,0 +1,40 @@
+"""Put editors' and customers' plain text into generated Markdown safely."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+_INLINE = re.compile(r"([\\`*_\[\]{}])")
+_BLOCK_START = re.compile(r"^([#>+\-])")
+_LIST_NUMBER = re.compile(r"^(\d+)\.")
+
+
+def inline(text: str) -> str:
+    """Escape ``text`` so Markdown and HTML show it literally, on one line."""
+    flat = " ".join(text.split())
+    escaped = html.escape(flat, quote=False)
+    escaped = _INLINE.sub(r"\\\1", escaped)
+    escaped = _BLOCK_START.sub(r"\\\1", escaped)
+    return _LIST_NUMBER.sub(r"\1\\.", escaped)
+
+
+def paragraphs(text: str) -> str:
+    """Escape multi-paragraph plain text; blank lines separate paragraphs."""
+    parts = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "\n\n".join(inline(p) for p in parts)
+
+
+def attr(text: str) -> str:
+    """Escape text for an HTML attribute value in double quotes."""
+    return html.escape(" ".join(text.split()), quote=True)
+
+
+def human_date(day: date) -> str:
+    """``14 March 2026``."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def time_tag(day: date) -> str:
+    return f'<time datetime="{day.isoformat()}">{human_date(day)}</time>'

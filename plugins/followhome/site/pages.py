@@ -1,0 +1,373 @@
+"""Generate every page of the site as Markdown, from an :class:`Edition`.
+
+Pure functions: no MkDocs, no file system. Links between pages are relative links to
+source paths, so MkDocs validates them and rewrites them to URLs.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import yaml
+
+from followhome.disclosure import disclosure
+from followhome.model import Channel, Story, Update, Value
+from followhome.names import attribution, display_name
+from followhome.publishing import Edition
+from followhome.site import layout
+from followhome.site.mdtext import human_date, inline, paragraphs, time_tag
+
+T = TypeVar("T")
+
+SOURCE_CHANNELS = {
+    "in-store": "In the shop",
+    "email": "By email",
+    "review-site": "On a review site",
+    "social": "On social media",
+    "interview": "In an interview",
+}
+UPDATE_KINDS = {"news": "News", "how-to": "How-to", "offer": "Offer", "event": "Event"}
+POLICY_TITLE = "How we collect and choose stories"
+
+
+@dataclass(frozen=True)
+class SiteOptions:
+    per_page: int = 20
+    featured: int = 3
+    latest_updates: int = 3
+    icons: bool = True
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """One page to add to the site: its source path and its Markdown."""
+
+    src_uri: str
+    markdown: str
+
+
+def _front(**fields: object) -> str:
+    """Front matter for a generated page.
+
+    MkDocs and Material print ``title`` and ``description`` into HTML unescaped
+    (``<title>``, ``<meta content="…">``, navigation), so they are escaped here.
+    """
+    data = {k: html.escape(v) if isinstance(v, str) else v for k, v in fields.items() if v is not None}
+    dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1_000_000)
+    return f"---\n{dumped}---\n\n"
+
+
+def _icon(value: Value, options: SiteOptions) -> str:
+    icon = value.meta.icon
+    return f":{icon.replace('/', '-')}:{{ .lg .middle }} " if icon and options.icons else ""
+
+
+def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items]
+
+
+class _Site:
+    """Renders one edition; holds only what every page needs."""
+
+    def __init__(self, edition: Edition, options: SiteOptions) -> None:
+        self.edition = edition
+        self.catalog = edition.catalog
+        self.brand_name = edition.catalog.brand.config.name
+        self.options = options
+
+    # --- shared pieces ---------------------------------------------------------
+
+    def quote(self, story: Story) -> str:
+        """The quote with its attribution and, next to it, any disclosure (R4)."""
+        parts = [
+            '<figure class="fh-quote" markdown>\n<blockquote markdown>\n',
+            paragraphs(story.meta.quote),
+            "\n\n</blockquote>\n",
+            f'<figcaption markdown>— {inline(attribution(story.meta.customer))}</figcaption>\n',
+            "</figure>\n",
+        ]
+        text = disclosure(story, self.brand_name)
+        if text:
+            parts.append(f'\n<p class="fh-disclosure" markdown>{inline(text)}</p>\n')
+        return "".join(parts)
+
+    def value_links(self, at: str, item: Story | Update) -> str:
+        values = self.catalog.values_of(item)
+        return " · ".join(f"[{inline(v.meta.title)}]({layout.link(at, layout.value(v.id))})" for v in values)
+
+    def policy_link(self, at: str) -> str:
+        return f"[{POLICY_TITLE}]({layout.link(at, layout.POLICY)})"
+
+    def story_card(self, at: str, story: Story) -> str:
+        link = layout.link(at, layout.story(story.slug))
+        return (
+            '<article class="fh-card fh-story-card" markdown>\n\n'
+            f"### [{inline(story.meta.title)}]({link})\n\n"
+            f"{self.quote(story)}\n"
+            f"{inline(story.meta.takeaway)}\n\n"
+            "</article>\n"
+        )
+
+    def update_line(self, update: Update) -> str:
+        parts = [UPDATE_KINDS[update.meta.kind], time_tag(update.published.date())]
+        if update.meta.expires:
+            parts.append(f"until {time_tag(update.meta.expires)}")
+        return '<p class="fh-meta" markdown>' + " · ".join(parts) + "</p>"
+
+    def update_card(self, at: str, update: Update) -> str:
+        link = layout.link(at, layout.update(update.slug))
+        return (
+            '<article class="fh-card fh-update-card" markdown>\n\n'
+            f"### [{inline(update.meta.title)}]({link})\n\n"
+            f"{self.update_line(update)}\n\n"
+            f"{inline(update.meta.summary)}\n\n"
+            "</article>\n"
+        )
+
+    def pager(self, first: str, at: str, number: int, total: int, noun: str) -> str:
+        if total <= 1:
+            return ""
+        links = []
+        if number > 1:
+            links.append(f"[← Newer {noun}]({layout.link(at, layout.page_n(first, number - 1))})")
+        links.append(f"Page {number} of {total}")
+        if number < total:
+            links.append(f"[Older {noun} →]({layout.link(at, layout.page_n(first, number + 1))})")
+        return f'\n<nav class="fh-pager" aria-label="{noun} pages" markdown>\n{" · ".join(links)}\n</nav>\n'
+
+    def paginated(
+        self,
+        first: str,
+        items: Sequence[T],
+        card: Callable[[str, T], str],
+        title: str,
+        noun: str,
+        head: Callable[[str, int], str],
+        description: str,
+        empty: str,
+    ) -> list[GeneratedPage]:
+        pages = _chunks(items, self.options.per_page)
+        out = []
+        for index, chunk in enumerate(pages, start=1):
+            at = layout.page_n(first, index)
+            page_title = title if index == 1 else f"{title} — page {index}"
+            body = "\n".join(card(at, item) for item in chunk) if chunk else f"{empty}\n"
+            out.append(
+                GeneratedPage(
+                    at,
+                    _front(title=page_title, description=description)
+                    + head(at, index)
+                    + body
+                    + self.pager(first, at, index, len(pages), noun),
+                )
+            )
+        return out
+
+    # --- pages -------------------------------------------------------------------
+
+    def story_page(self, story: Story) -> GeneratedPage:
+        at = layout.story(story.slug)
+        meta = story.meta
+        source = meta.source
+        source_bits = [SOURCE_CHANNELS.get(source.channel, inline(source.channel)), f"received {time_tag(source.received)}"]
+        if source.url:
+            source_bits.append(f"[see the original](<{source.url}>)")
+        dates = f"Published {time_tag(story.published.date())}"
+        if story.updated:
+            dates += f", updated {time_tag(story.updated.date())}"
+        details = [
+            f"**Values:** {self.value_links(at, story)}",
+            f"**Source:** {' · '.join(source_bits)}",
+        ]
+        if meta.edited:
+            details.append('*Edited: we shortened or clarified these words, with the customer\'s agreement.*{ .fh-edited }')
+        details += [dates, self.policy_link(at)]
+        markdown = (
+            _front(title=meta.title, description=meta.takeaway)
+            + f"# {inline(meta.title)}\n\n"
+            + self.quote(story)
+            + f'\n<p class="fh-takeaway" markdown>{inline(meta.takeaway)}</p>\n\n'
+            + story.body.strip()
+            + '\n\n<footer class="fh-story-details" markdown>\n\n'
+            + "\n\n".join(details)
+            + "\n\n</footer>\n"
+        )
+        return GeneratedPage(at, markdown)
+
+    def stories_listing(self) -> list[GeneratedPage]:
+        stories = self.edition.stories(Channel.SITE)
+
+        def head(at: str, number: int) -> str:
+            filters = " · ".join(
+                f"[{inline(v.meta.title)}]({layout.link(at, layout.value(v.id))})" for v in self.catalog.values
+            )
+            heading = "# Stories\n\n" if number == 1 else f"# Stories — page {number}\n\n"
+            return (
+                heading
+                + "What our customers told us, in their own words, newest first. "
+                + f"{self.policy_link(at)}.\n\n"
+                + (f'<p class="fh-filter" markdown>Stories by value: {filters}</p>\n\n' if filters else "")
+            )
+
+        return self.paginated(
+            layout.STORIES, stories, self.story_card, "Stories", "stories", head,
+            f"Customer stories from {self.brand_name}", "No stories yet.",
+        )
+
+    def updates_listing(self) -> list[GeneratedPage]:
+        def head(at: str, number: int) -> str:
+            heading = "# Updates\n\n" if number == 1 else f"# Updates — page {number}\n\n"
+            return heading + "News, how-tos, offers and events, newest first.\n\n"
+
+        return self.paginated(
+            layout.UPDATES, self.edition.current_updates(), self.update_card, "Updates", "updates", head,
+            f"News, how-tos, offers and events from {self.brand_name}", "No updates right now.",
+        )
+
+    def update_page(self, update: Update) -> GeneratedPage:
+        at = layout.update(update.slug)
+        meta = update.meta
+        notice = ""
+        if meta.expires and self.edition.expired(update):
+            notice = f'!!! note "This {UPDATE_KINDS[meta.kind].lower()} has ended"\n\n    It ended on {human_date(meta.expires)}.\n\n'
+        dates = f"Published {time_tag(update.published.date())}"
+        if update.updated:
+            dates += f", updated {time_tag(update.updated.date())}"
+        values = self.value_links(at, update)
+        markdown = (
+            _front(title=meta.title, description=meta.summary)
+            + f"# {inline(meta.title)}\n\n"
+            + self.update_line(update)
+            + "\n\n"
+            + notice
+            + f'<p class="fh-summary" markdown>{inline(meta.summary)}</p>\n\n'
+            + update.body.strip()
+            + '\n\n<footer class="fh-update-details" markdown>\n\n'
+            + (f"**Values:** {values}\n\n" if values else "")
+            + f"{dates}\n\n</footer>\n"
+        )
+        return GeneratedPage(at, markdown)
+
+    def value_pages(self, value: Value) -> list[GeneratedPage]:
+        first = layout.value(value.id)
+        stories = self.edition.stories_for_value(value.id, Channel.SITE)
+        updates = self.edition.updates_for_value(value.id)
+        title = value.meta.title
+
+        def head(at: str, number: int) -> str:
+            if number > 1:
+                return f"# {inline(title)} — page {number}\n\n## Stories that show it\n\n"
+            out = f"# {inline(title)}\n\n*{inline(value.meta.summary)}*{{ .fh-summary }}\n\n{value.body.strip()}\n\n"
+            if updates:
+                shown = updates[: self.options.per_page]
+                out += "## Updates\n\n" + "\n".join(self.update_card(at, u) for u in shown) + "\n"
+            return out + "## Stories that show it\n\n"
+
+        pages = self.paginated(
+            first, stories, self.story_card, title, "stories", head, value.meta.summary,
+            "No published stories for this value yet.",
+        )
+        # The first page carries the value's icon for Material's navigation.
+        icon = value.meta.icon
+        if icon:
+            first_page = pages[0]
+            pages[0] = GeneratedPage(
+                first_page.src_uri, first_page.markdown.replace("---\n", f"---\nicon: {icon}\n", 1)
+            )
+        return pages
+
+    def values_index(self) -> GeneratedPage:
+        at = layout.VALUES
+        cards = []
+        for value in self.catalog.values:
+            count = len(self.edition.stories_for_value(value.id, Channel.SITE))
+            stories = "1 story" if count == 1 else f"{count} stories"
+            cards.append(
+                f"-   {_icon(value, self.options)}__[{inline(value.meta.title)}]({layout.link(at, layout.value(value.id))})__\n\n"
+                f"    ---\n\n    {inline(value.meta.summary)}\n\n    {stories}\n"
+            )
+        markdown = (
+            _front(title="Our values", description=f"What {self.brand_name} stands for")
+            + "# Our values\n\n"
+            + f"What we stand for, and the customers' stories that show it. {self.policy_link(at)}.\n\n"
+            + '<div class="grid cards" markdown>\n\n'
+            + "\n".join(cards)
+            + "\n</div>\n"
+        )
+        return GeneratedPage(at, markdown)
+
+    def home(self) -> GeneratedPage:
+        at = layout.HOME
+        brand = self.catalog.brand.config
+        value_cards = "\n".join(
+            f"-   {_icon(v, self.options)}__[{inline(v.meta.title)}]({layout.link(at, layout.value(v.id))})__\n\n"
+            f"    ---\n\n    {inline(v.meta.summary)}\n"
+            for v in self.catalog.values
+        )
+        featured = self.edition.featured_stories(self.options.featured)
+        latest = self.edition.current_updates()[: self.options.latest_updates]
+        parts = [
+            _front(title="Home", description=brand.description or brand.promise),
+            '<div class="fh-promise" markdown>\n\n',
+            f"# {inline(brand.name)}\n\n",
+            f'<p class="fh-promise__text" markdown>{inline(brand.promise)}</p>\n\n',
+            f"[Follow us home]({layout.link(at, layout.SUBSCRIBE)}){{ .md-button .md-button--primary }} ",
+            f"[Our values]({layout.link(at, layout.VALUES)}){{ .md-button }}\n\n",
+            "</div>\n\n",
+        ]
+        if self.catalog.intro.strip():
+            parts.append(self.catalog.intro.strip() + "\n\n")
+        if value_cards:
+            parts.append(f'## What we stand for\n\n<div class="grid cards" markdown>\n\n{value_cards}\n</div>\n\n')
+        if featured:
+            parts.append("## From our customers\n\n")
+            parts.extend(self.story_card(at, s) + "\n" for s in featured)
+            parts.append(f"[All stories]({layout.link(at, layout.STORIES)}) · {self.policy_link(at)}\n\n")
+        if latest:
+            parts.append("## Latest updates\n\n")
+            parts.extend(self.update_card(at, u) + "\n" for u in latest)
+            parts.append(f"[All updates]({layout.link(at, layout.UPDATES)})\n")
+        return GeneratedPage(at, "".join(parts))
+
+    def subscribe(self) -> GeneratedPage:
+        channels = self.catalog.brand.config.channels
+        parts = [
+            _front(title="Follow us home", description=f"Get new stories and updates from {self.brand_name}"),
+            "# Follow us home\n\n",
+            "You don't need to come back to this website to hear from us: "
+            "we bring new stories and updates to you.\n\n",
+        ]
+        email = channels.email
+        if email and email.signup_url:
+            parts.append(f"## By email\n\n[Sign up for our letter](<{email.signup_url}>){{ .md-button .md-button--primary }}\n\n")
+        if channels.social:
+            parts.append("## On social media\n\n")
+            parts.extend(f"- [{inline(a.network.title())}](<{a.url}>)\n" for a in channels.social)
+            parts.append("\n")
+        return GeneratedPage(layout.SUBSCRIBE, "".join(parts))
+
+    def policy(self) -> GeneratedPage:
+        text = self.catalog.brand.config.stories_policy
+        return GeneratedPage(
+            layout.POLICY,
+            _front(title=POLICY_TITLE, description=f"How {self.brand_name} collects, checks and chooses customer stories")
+            + f"# {POLICY_TITLE}\n\n{text.strip()}\n",
+        )
+
+    def all_pages(self) -> list[GeneratedPage]:
+        pages = [self.home(), self.values_index(), self.subscribe(), self.policy()]
+        for value in self.catalog.values:
+            pages.extend(self.value_pages(value))
+        pages.extend(self.stories_listing())
+        pages.extend(self.story_page(s) for s in self.edition.stories(Channel.SITE))
+        pages.extend(self.updates_listing())
+        pages.extend(self.update_page(u) for u in self.edition.update_pages())
+        return pages
+
+
+def site_pages(edition: Edition, options: SiteOptions | None = None) -> list[GeneratedPage]:
+    """Every generated page of the site for this edition."""
+    return _Site(edition, options or SiteOptions()).all_pages()
