@@ -15,7 +15,7 @@ import yaml
 
 from followhome.disclosure import disclosure
 from followhome.model import Channel, Story, Update, Value
-from followhome.names import attribution, display_name
+from followhome.names import attribution
 from followhome.publishing import Edition
 from followhome.site import layout
 from followhome.site.mdtext import human_date, inline, paragraphs, time_tag
@@ -86,7 +86,7 @@ class _Site:
             '<figure class="fh-quote" markdown>\n<blockquote markdown>\n',
             paragraphs(story.meta.quote),
             "\n\n</blockquote>\n",
-            f'<figcaption markdown>— {inline(attribution(story.meta.customer))}</figcaption>\n',
+            f"<figcaption markdown>— {inline(attribution(story.meta.customer))}</figcaption>\n",
             "</figure>\n",
         ]
         text = disclosure(story, self.brand_name)
@@ -172,7 +172,10 @@ class _Site:
         at = layout.story(story.slug)
         meta = story.meta
         source = meta.source
-        source_bits = [SOURCE_CHANNELS.get(source.channel, inline(source.channel)), f"received {time_tag(source.received)}"]
+        source_bits = [
+            SOURCE_CHANNELS.get(source.channel, inline(source.channel)),
+            f"received {time_tag(source.received)}",
+        ]
         if source.url:
             source_bits.append(f"[see the original](<{source.url}>)")
         dates = f"Published {time_tag(story.published.date())}"
@@ -183,7 +186,9 @@ class _Site:
             f"**Source:** {' · '.join(source_bits)}",
         ]
         if meta.edited:
-            details.append('*Edited: we shortened or clarified these words, with the customer\'s agreement.*{ .fh-edited }')
+            details.append(
+                "*Edited: we shortened or clarified these words, with the customer's agreement.*{ .fh-edited }"
+            )
         details += [dates, self.policy_link(at)]
         markdown = (
             _front(title=meta.title, description=meta.takeaway)
@@ -202,7 +207,8 @@ class _Site:
 
         def head(at: str, number: int) -> str:
             filters = " · ".join(
-                f"[{inline(v.meta.title)}]({layout.link(at, layout.value(v.id))})" for v in self.catalog.values
+                f"[{inline(v.meta.title)}]({layout.link(at, layout.value(v.id))})"
+                for v in self.catalog.values
             )
             heading = "# Stories\n\n" if number == 1 else f"# Stories — page {number}\n\n"
             return (
@@ -213,8 +219,14 @@ class _Site:
             )
 
         return self.paginated(
-            layout.STORIES, stories, self.story_card, "Stories", "stories", head,
-            f"Customer stories from {self.brand_name}", "No stories yet.",
+            layout.STORIES,
+            stories,
+            self.story_card,
+            "Stories",
+            "stories",
+            head,
+            f"Customer stories from {self.brand_name}",
+            "No stories yet.",
         )
 
     def updates_listing(self) -> list[GeneratedPage]:
@@ -223,8 +235,14 @@ class _Site:
             return heading + "News, how-tos, offers and events, newest first.\n\n"
 
         return self.paginated(
-            layout.UPDATES, self.edition.current_updates(), self.update_card, "Updates", "updates", head,
-            f"News, how-tos, offers and events from {self.brand_name}", "No updates right now.",
+            layout.UPDATES,
+            self.edition.current_updates(),
+            self.update_card,
+            "Updates",
+            "updates",
+            head,
+            f"News, how-tos, offers and events from {self.brand_name}",
+            "No updates right now.",
         )
 
     def update_page(self, update: Update) -> GeneratedPage:
@@ -267,7 +285,13 @@ class _Site:
             return out + "## Stories that show it\n\n"
 
         pages = self.paginated(
-            first, stories, self.story_card, title, "stories", head, value.meta.summary,
+            first,
+            stories,
+            self.story_card,
+            title,
+            "stories",
+            head,
+            value.meta.summary,
             "No published stories for this value yet.",
         )
         # The first page carries the value's icon for Material's navigation.
@@ -321,7 +345,9 @@ class _Site:
         if self.catalog.intro.strip():
             parts.append(self.catalog.intro.strip() + "\n\n")
         if value_cards:
-            parts.append(f'## What we stand for\n\n<div class="grid cards" markdown>\n\n{value_cards}\n</div>\n\n')
+            parts.append(
+                f'## What we stand for\n\n<div class="grid cards" markdown>\n\n{value_cards}\n</div>\n\n'
+            )
         if featured:
             parts.append("## From our customers\n\n")
             parts.extend(self.story_card(at, s) + "\n" for s in featured)
@@ -342,7 +368,9 @@ class _Site:
         ]
         email = channels.email
         if email and email.signup_url:
-            parts.append(f"## By email\n\n[Sign up for our letter](<{email.signup_url}>){{ .md-button .md-button--primary }}\n\n")
+            parts.append(
+                f"## By email\n\n[Sign up for our letter](<{email.signup_url}>){{ .md-button .md-button--primary }}\n\n"
+            )
         if channels.social:
             parts.append("## On social media\n\n")
             parts.extend(f"- [{inline(a.network.title())}](<{a.url}>)\n" for a in channels.social)
@@ -353,7 +381,10 @@ class _Site:
         text = self.catalog.brand.config.stories_policy
         return GeneratedPage(
             layout.POLICY,
-            _front(title=POLICY_TITLE, description=f"How {self.brand_name} collects, checks and chooses customer stories")
+            _front(
+                title=POLICY_TITLE,
+                description=f"How {self.brand_name} collects, checks and chooses customer stories",
+            )
             + f"# {POLICY_TITLE}\n\n{text.strip()}\n",
         )
 
