@@ -69,6 +69,11 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [items]
 
 
+def _card(kind: str, title: str, link: str, body: str) -> str:
+    """A listing entry: linked title, then ``body`` (Markdown)."""
+    return f'<article class="fh-card {kind}" markdown>\n\n### [{inline(title)}]({link})\n\n{body}\n\n</article>\n'
+
+
 class _Site:
     """Renders one edition; holds only what every page needs."""
 
@@ -102,14 +107,8 @@ class _Site:
         return f"[{POLICY_TITLE}]({layout.link(at, layout.POLICY)})"
 
     def story_card(self, at: str, story: Story) -> str:
-        link = layout.link(at, layout.story(story.slug))
-        return (
-            '<article class="fh-card fh-story-card" markdown>\n\n'
-            f"### [{inline(story.meta.title)}]({link})\n\n"
-            f"{self.quote(story)}\n"
-            f"{inline(story.meta.takeaway)}\n\n"
-            "</article>\n"
-        )
+        body = f"{self.quote(story)}\n{inline(story.meta.takeaway)}"
+        return _card("fh-story-card", story.meta.title, layout.link(at, layout.story(story.slug)), body)
 
     def update_line(self, update: Update) -> str:
         parts = [UPDATE_KINDS[update.meta.kind], time_tag(update.published.date())]
@@ -118,14 +117,8 @@ class _Site:
         return '<p class="fh-meta" markdown>' + " · ".join(parts) + "</p>"
 
     def update_card(self, at: str, update: Update) -> str:
-        link = layout.link(at, layout.update(update.slug))
-        return (
-            '<article class="fh-card fh-update-card" markdown>\n\n'
-            f"### [{inline(update.meta.title)}]({link})\n\n"
-            f"{self.update_line(update)}\n\n"
-            f"{inline(update.meta.summary)}\n\n"
-            "</article>\n"
-        )
+        body = f"{self.update_line(update)}\n\n{inline(update.meta.summary)}"
+        return _card("fh-update-card", update.meta.title, layout.link(at, layout.update(update.slug)), body)
 
     def pager(self, first: str, at: str, number: int, total: int, noun: str) -> str:
         if total <= 1:
