@@ -185,3 +185,11 @@ def test_today_override() -> None:
     with pytest.raises(TodayError):
         resolve_today(tz, {"FOLLOWHOME_TODAY": "soon"})
     assert isinstance(resolve_today(tz, {}), date)
+
+
+def test_navigation_pages() -> None:
+    assert layout.in_nav("values/honest-advice.md")
+    assert layout.in_nav("stories/index.md")
+    assert not layout.in_nav("values/honest-advice/page/2.md")
+    assert not layout.in_nav("stories/a-story.md")
+    assert not layout.in_nav("updates/page/2.md")

@@ -285,3 +285,18 @@ def test_data_files_are_never_published(tmp_path: Path) -> None:
     project.write("notes.yml", "secret: yes\n")
     project.build()
     assert not list(project.site.rglob("*.yml")) + list(project.site.rglob("*.yaml"))
+
+
+def test_bad_plugin_option_is_a_clear_error(tmp_path: Path) -> None:
+    minimal_project(tmp_path)
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - followhome\n", "  - followhome:\n      per_page: 0\n"
+        ),
+        encoding="utf-8",
+    )
+    run = Project(tmp_path).run_build()
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr
+    assert "option 'per_page' in mkdocs.yml is 0; set it to 1 or more" in run.stderr

@@ -30,8 +30,6 @@ from followhome.today import TodayError, resolve_today
 
 log = get_plugin_logger(__name__)
 
-_IN_NAV = {layout.HOME, layout.VALUES, layout.STORIES, layout.UPDATES, layout.SUBSCRIBE, layout.POLICY}
-
 
 def _display_prefix(config: MkDocsConfig) -> str:
     """docs_dir as the editor sees it from the project root (``content``)."""
@@ -63,6 +61,12 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         self.auto_nav = False
         if not self.config.enabled:
             return config
+        for option in ("per_page", "featured", "latest_updates"):
+            if self.config[option] < (1 if option == "per_page" else 0):
+                raise PluginError(
+                    f"followhome: option '{option}' in mkdocs.yml is {self.config[option]}; "
+                    f"set it to {'1' if option == 'per_page' else '0'} or more"
+                )
         result = load_content(Path(config.docs_dir), _display_prefix(config))
         catalog = result.catalog
         problems = list(result.problems)
@@ -111,12 +115,12 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         for file in [f for f in files if _owned_by_followhome(f)]:
             files.remove(file)
         options = SiteOptions(
-            per_page=max(1, self.config.per_page),
+            per_page=self.config.per_page,
             featured=self.config.featured,
             latest_updates=self.config.latest_updates,
         )
         for page in site_pages(edition, options):
-            inclusion = InclusionLevel.UNDEFINED if page.src_uri in _IN_NAV else InclusionLevel.NOT_IN_NAV
+            inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
         files.append(File.generated(config, COMPONENTS_CSS, content=components_css()))
         if BRAND_CSS in config.extra_css:
@@ -128,7 +132,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                 f.src_uri
                 for f in files.documentation_pages()
                 if f.inclusion == InclusionLevel.UNDEFINED
-                and f.src_uri not in _IN_NAV
+                and not layout.in_nav(f.src_uri)
                 and not f.src_uri.startswith(tuple(f"{d}/" for d in COLLECTION_DIRS))
             )
             config.nav[-2:-2] = extra

@@ -42,6 +42,13 @@ def link(from_src: str, to_src: str) -> str:
     return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
 
 
+def in_nav(src_uri: str) -> bool:
+    """Top-level pages and each value's first page; never stories, updates or page N."""
+    if src_uri in {HOME, VALUES, STORIES, UPDATES, SUBSCRIBE, POLICY}:
+        return True
+    return src_uri.startswith("values/") and src_uri.count("/") == 1
+
+
 def nav(value_titles: list[tuple[str, str]]) -> list[Any]:
     """The site navigation in MkDocs' ``nav`` form; stories and updates stay out of it."""
     return [

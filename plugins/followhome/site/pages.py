@@ -48,6 +48,11 @@ class GeneratedPage:
     src_uri: str
     markdown: str
 
+    @property
+    def in_nav(self) -> bool:
+        """Whether the page belongs in the site navigation (see :func:`layout.nav`)."""
+        return layout.in_nav(self.src_uri)
+
 
 def _front(**fields: object) -> str:
     """Front matter for a generated page.
