@@ -153,9 +153,20 @@ class SocialAccount(_Strict):
     url: HttpUrl
 
 
+class FeedSettings(_Strict):
+    id_authority: (
+        Annotated[str, StringConstraints(pattern=r"^[a-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?$")] | None
+    ) = Field(
+        None,
+        description="Authority of the tag: URIs used as Atom ids, e.g. 'example.com,2026'. "
+        "Set it once and never change it; defaults to the site's host name and 2000.",
+    )
+
+
 class Channels(_Strict):
     email: EmailChannel | None = None
     social: list[SocialAccount] = Field(default_factory=list)
+    feeds: FeedSettings | None = None
 
 
 class Contact(_Strict):

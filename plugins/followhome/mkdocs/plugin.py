@@ -19,6 +19,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from followhome.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
 from followhome.mkdocs.config import FollowhomeConfig
+from followhome.mkdocs.context import plugin_enabled, set_edition
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import Value
 from followhome.problems import Problem, sort_problems
@@ -29,6 +30,7 @@ from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, componen
 from followhome.today import TodayError, resolve_today
 
 log = get_plugin_logger(__name__)
+FEEDS_PLUGIN = "followhome-feeds"
 
 
 def _display_prefix(config: MkDocsConfig) -> str:
@@ -59,6 +61,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         # Reset per-build state: under `mkdocs serve` the instance survives rebuilds.
         self.edition = None
         self.auto_nav = False
+        set_edition(config, None)
         if not self.config.enabled:
             return config
         for option in ("per_page", "featured", "latest_updates"):
@@ -83,6 +86,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         except TodayError as exc:
             raise PluginError(str(exc)) from None
         self.edition = Edition(catalog, today)
+        set_edition(config, self.edition)
         apply_brand(config, catalog.brand)
         ensure_extensions(config)
         if config.nav is None:
@@ -118,6 +122,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             per_page=self.config.per_page,
             featured=self.config.featured,
             latest_updates=self.config.latest_updates,
+            feeds=plugin_enabled(config, FEEDS_PLUGIN),
         )
         for page in site_pages(edition, options):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV

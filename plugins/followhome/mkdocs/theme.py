@@ -9,7 +9,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from followhome.model import Brand
 from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, palette_config
 
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition")
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables")
 EMOJI = "pymdownx.emoji"
 
 

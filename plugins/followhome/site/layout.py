@@ -37,6 +37,18 @@ def page_n(first: str, number: int) -> str:
     return f"{folder}/page/{number}.md"
 
 
+def url(src_uri: str, directory_urls: bool = True) -> str:
+    """Site-relative URL of a page, as MkDocs makes it (``stories/a.md`` -> ``stories/a/``)."""
+    stem = src_uri.removesuffix(".md")
+    if not directory_urls:
+        return stem + ".html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
 def link(from_src: str, to_src: str) -> str:
     """Relative Markdown link between two source paths (MkDocs validates and rewrites it)."""
     return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")

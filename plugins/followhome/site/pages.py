@@ -13,12 +13,12 @@ from typing import TypeVar
 
 import yaml
 
-from followhome.disclosure import disclosure
+from followhome.feeds.model import FORMAT_NAMES, FORMATS
 from followhome.model import Channel, Story, Update, Value
-from followhome.names import attribution
 from followhome.publishing import Edition
 from followhome.site import layout
-from followhome.site.mdtext import human_date, inline, paragraphs, time_tag
+from followhome.site.blocks import quote_block
+from followhome.site.mdtext import human_date, inline, time_tag
 
 T = TypeVar("T")
 
@@ -39,6 +39,8 @@ class SiteOptions:
     featured: int = 3
     latest_updates: int = 3
     icons: bool = True
+    feeds: bool = False
+    """Whether feed files exist (the followhome-feeds plugin is on), so pages link them."""
 
 
 @dataclass(frozen=True)
@@ -91,22 +93,23 @@ class _Site:
     # --- shared pieces ---------------------------------------------------------
 
     def quote(self, story: Story) -> str:
-        """The quote with its attribution and, next to it, any disclosure (R4)."""
-        parts = [
-            '<figure class="fh-quote" markdown>\n<blockquote markdown>\n',
-            paragraphs(story.meta.quote),
-            "\n\n</blockquote>\n",
-            f"<figcaption markdown>— {inline(attribution(story.meta.customer))}</figcaption>\n",
-            "</figure>\n",
-        ]
-        text = disclosure(story, self.brand_name)
-        if text:
-            parts.append(f'\n<p class="fh-disclosure" markdown>{inline(text)}</p>\n')
-        return "".join(parts)
+        return quote_block(story, self.brand_name)
 
     def value_links(self, at: str, item: Story | Update) -> str:
         values = self.catalog.values_of(item)
         return " · ".join(f"[{inline(v.meta.title)}]({layout.link(at, layout.value(v.id))})" for v in values)
+
+    def feed_links(self, at: str, folder: str) -> str:
+        """``RSS · Atom · JSON Feed`` links to the feed files in ``folder``, or nothing."""
+        if not self.options.feeds:
+            return ""
+        return " · ".join(
+            f"[{FORMAT_NAMES[fmt]}]({layout.link(at, folder + name)})" for fmt, name in FORMATS.items()
+        )
+
+    def follow_line(self, at: str, folder: str, what: str) -> str:
+        links = self.feed_links(at, folder)
+        return f'<p class="fh-follow" markdown>Follow {what}: {links}</p>\n\n' if links else ""
 
     def policy_link(self, at: str) -> str:
         return f"[{POLICY_TITLE}]({layout.link(at, layout.POLICY)})"
@@ -213,6 +216,7 @@ class _Site:
                 heading
                 + "What our customers told us, in their own words, newest first. "
                 + f"{self.policy_link(at)}.\n\n"
+                + self.follow_line(at, "stories/", "new stories")
                 + (f'<p class="fh-filter" markdown>Stories by value: {filters}</p>\n\n' if filters else "")
             )
 
@@ -230,7 +234,11 @@ class _Site:
     def updates_listing(self) -> list[GeneratedPage]:
         def head(at: str, number: int) -> str:
             heading = "# Updates\n\n" if number == 1 else f"# Updates — page {number}\n\n"
-            return heading + "News, how-tos, offers and events, newest first.\n\n"
+            return (
+                heading
+                + "News, how-tos, offers and events, newest first.\n\n"
+                + self.follow_line(at, "updates/", "new updates")
+            )
 
         return self.paginated(
             layout.UPDATES,
@@ -276,7 +284,10 @@ class _Site:
         def head(at: str, number: int) -> str:
             if number > 1:
                 return f"# {inline(title)} — page {number}\n\n## Stories that show it\n\n"
-            out = f"# {inline(title)}\n\n*{inline(value.meta.summary)}*{{ .fh-summary }}\n\n{value.body.strip()}\n\n"
+            out = (
+                f"# {inline(title)}\n\n*{inline(value.meta.summary)}*{{ .fh-summary }}\n\n{value.body.strip()}\n\n"
+                + self.follow_line(at, f"values/{value.id}/", "this value")
+            )
             if updates:
                 shown = updates[: self.options.per_page]
                 out += "## Updates\n\n" + "\n".join(self.update_card(at, u) for u in shown) + "\n"
@@ -368,6 +379,17 @@ class _Site:
         if email and email.signup_url:
             parts.append(
                 f"## By email\n\n[Sign up for our letter](<{email.signup_url}>){{ .md-button .md-button--primary }}\n\n"
+            )
+        if self.options.feeds:
+            at = layout.SUBSCRIBE
+            rows = [("Everything", ""), ("Stories", "stories/"), ("Updates", "updates/")]
+            rows += [(f"Value: {inline(v.meta.title)}", f"values/{v.id}/") for v in self.catalog.values]
+            parts.append(
+                "## In your feed reader\n\n"
+                "Paste one of these addresses into a feed reader, or into an RSS-to-email service.\n\n"
+                "| Feed | Formats |\n| --- | --- |\n"
+                + "".join(f"| {label} | {self.feed_links(at, folder)} |\n" for label, folder in rows)
+                + "\n"
             )
         if channels.social:
             parts.append("## On social media\n\n")

@@ -1,0 +1,180 @@
+"""Turn an :class:`Edition` into feeds: everything, stories, updates and each value."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from followhome.feeds.model import Feed, FeedItem, value_feed_key
+from followhome.html_urls import absolutize
+from followhome.model import Channel, Story, Update
+from followhome.names import display_name
+from followhome.publishing import Edition
+from followhome.site import layout
+from followhome.site.blocks import quote_block
+from followhome.site.mdtext import inline
+from followhome.site.pages import POLICY_TITLE
+from followhome.text import strip_control
+
+Render = Callable[[str], str]
+"""Markdown -> HTML with the site's own Markdown extensions."""
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    items: int = 50
+    """Most items in one feed (newest first)."""
+    directory_urls: bool = True
+
+
+def id_authority(edition: Edition) -> str:
+    brand = edition.catalog.brand
+    feeds = brand.config.channels.feeds
+    if feeds and feeds.id_authority:
+        return feeds.id_authority
+    return f"{urlsplit(brand.url).hostname},2000"
+
+
+class _Builder:
+    def __init__(self, edition: Edition, render: Render, options: FeedOptions) -> None:
+        self.edition = edition
+        self.render = render
+        self.options = options
+        self.brand = edition.catalog.brand
+        self.site_url = self.brand.url
+        self.authority = id_authority(edition)
+        self.site_stories = {s.id for s in edition.stories(Channel.SITE)}
+        self.update_pages = {u.id for u in edition.update_pages()}
+
+    def page_url(self, src_uri: str) -> str:
+        return self.site_url + layout.url(src_uri, self.options.directory_urls)
+
+    def html(self, markdown: str, src_uri: str, page_url: str | None) -> str:
+        rendered = self.render(markdown)
+        return strip_control(
+            absolutize(rendered, src_uri, self.site_url, page_url, self.options.directory_urls)
+        )
+
+    def categories(self, item: Story | Update) -> tuple[str, ...]:
+        return tuple(strip_control(v.meta.title) for v in self.edition.catalog.values_of(item))
+
+    def story(self, story: Story) -> FeedItem:
+        src = layout.story(story.slug)
+        url = self.page_url(src) if story.id in self.site_stories else None
+        markdown = (
+            quote_block(story, self.brand.config.name)
+            + f"\n{inline(story.meta.takeaway)}\n{{ .fh-takeaway }}\n\n"
+            + story.body.strip()
+            + f"\n\n[{POLICY_TITLE}]({layout.link(src, layout.POLICY)})\n"
+        )
+        return FeedItem(
+            id=story.id,
+            tag=f"tag:{self.authority}:{story.id}",
+            title=strip_control(story.meta.title),
+            url=url,
+            published=story.published,
+            updated=story.updated,
+            author=strip_control(display_name(story.meta.customer)),
+            summary=strip_control(story.meta.takeaway),
+            content_html=self.html(markdown, src, url),
+            categories=self.categories(story),
+        )
+
+    def update(self, update: Update) -> FeedItem:
+        src = layout.update(update.slug)
+        url = self.page_url(src) if update.id in self.update_pages else None
+        markdown = f"{inline(update.meta.summary)}\n{{ .fh-summary }}\n\n{update.body.strip()}\n"
+        return FeedItem(
+            id=update.id,
+            tag=f"tag:{self.authority}:{update.id}",
+            title=strip_control(update.meta.title),
+            url=url,
+            published=update.published,
+            updated=update.updated,
+            author=strip_control(self.brand.config.name),
+            summary=strip_control(update.meta.summary),
+            content_html=self.html(markdown, src, url),
+            categories=self.categories(update),
+        )
+
+    def feed(
+        self,
+        key: str,
+        title: str,
+        description: str,
+        home_src: str,
+        folder: str,
+        items: Iterable[FeedItem],
+        site_updated: datetime,
+    ) -> Feed:
+        chosen = sorted(items, key=lambda i: (i.published.timestamp(), i.id), reverse=True)
+        chosen = chosen[: self.options.items]
+        updated = max((i.modified for i in chosen), key=lambda d: d.timestamp(), default=site_updated)
+        return Feed(
+            key=key,
+            title=strip_control(title),
+            description=strip_control(description),
+            home_url=self.page_url(home_src),
+            folder=folder,
+            site_url=self.site_url,
+            language=self.brand.config.language,
+            author=strip_control(self.brand.config.name),
+            tag=f"tag:{self.authority}:feed:{key}",
+            items=tuple(chosen),
+            updated=updated,
+            policy_url=self.page_url(layout.POLICY),
+        )
+
+    def all(self) -> list[Feed]:
+        name = self.brand.config.name
+        stories = self.edition.stories(Channel.FEED)
+        updates = self.edition.current_updates()
+        story_items = [self.story(s) for s in stories]
+        update_items = [self.update(u) for u in updates]
+        everything = story_items + update_items
+        sources: list[Story | Update] = [*stories, *updates]
+        values_of = {item.id: source.meta.values for item, source in zip(everything, sources, strict=True)}
+        newest = max((i.modified for i in everything), key=lambda d: d.timestamp(), default=EPOCH)
+        feeds = [
+            self.feed("all", name, self.brand.config.promise, layout.HOME, "", everything, newest),
+            self.feed(
+                "stories",
+                f"{name}: stories",
+                f"Customer stories from {name}",
+                layout.STORIES,
+                "stories/",
+                story_items,
+                newest,
+            ),
+            self.feed(
+                "updates",
+                f"{name}: updates",
+                f"News, how-tos, offers and events from {name}",
+                layout.UPDATES,
+                "updates/",
+                update_items,
+                newest,
+            ),
+        ]
+        for value in self.edition.catalog.values:
+            feeds.append(
+                self.feed(
+                    value_feed_key(value.id),
+                    f"{name}: {value.meta.title}",
+                    value.meta.summary,
+                    layout.value(value.id),
+                    f"values/{value.id}/",
+                    [i for i in everything if value.id in values_of[i.id]],
+                    newest,
+                )
+            )
+        return feeds
+
+
+def build_feeds(edition: Edition, render: Render, options: FeedOptions | None = None) -> list[Feed]:
+    """Every feed of the site: all, stories, updates, and one per value."""
+    return _Builder(edition, render, options or FeedOptions()).all()

@@ -1,0 +1,46 @@
+"""RSS 2.0 with content:encoded, dc:creator and atom:link rel=self."""
+
+from __future__ import annotations
+
+from email.utils import format_datetime
+
+from lxml import etree
+
+from followhome.feeds.model import MEDIA_TYPES, Feed
+
+ATOM = "http://www.w3.org/2005/Atom"
+DC = "http://purl.org/dc/elements/1.1/"
+CONTENT = "http://purl.org/rss/1.0/modules/content/"
+
+
+def _text(parent: etree._Element, tag: str, text: str, **attrib: str) -> etree._Element:
+    element = etree.SubElement(parent, tag, attrib)
+    element.text = text
+    return element
+
+
+def render_rss(feed: Feed) -> str:
+    rss = etree.Element("rss", version="2.0", nsmap={"atom": ATOM, "dc": DC, "content": CONTENT})
+    channel = etree.SubElement(rss, "channel")
+    _text(channel, "title", feed.title)
+    _text(channel, "link", feed.home_url)
+    _text(channel, "description", feed.description)
+    _text(channel, "language", feed.language)
+    _text(channel, "lastBuildDate", format_datetime(feed.updated))
+    _text(channel, "docs", "https://www.rssboard.org/rss-specification")
+    _text(channel, "generator", "followhome")
+    etree.SubElement(channel, f"{{{ATOM}}}link", href=feed.url("rss"), rel="self", type=MEDIA_TYPES["rss"])
+    for item in feed.items:
+        node = etree.SubElement(channel, "item")
+        _text(node, "title", item.title)
+        if item.url:
+            _text(node, "link", item.url)
+        _text(node, "guid", item.id, isPermaLink="false")
+        _text(node, "pubDate", format_datetime(item.published))
+        _text(node, f"{{{DC}}}creator", item.author)
+        for category in item.categories:
+            _text(node, "category", category)
+        _text(node, "description", item.summary)
+        _text(node, f"{{{CONTENT}}}encoded", item.content_html)
+    text: str = etree.tostring(rss, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode("utf-8")
+    return text
