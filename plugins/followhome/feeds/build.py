@@ -12,6 +12,7 @@ from followhome.html_urls import absolutize
 from followhome.model import Channel, Story, Update
 from followhome.names import display_name
 from followhome.publishing import Edition
+from followhome.sanitize import clean_html
 from followhome.site import layout
 from followhome.site.blocks import quote_block
 from followhome.site.mdtext import inline
@@ -49,15 +50,16 @@ class _Builder:
         self.authority = id_authority(edition)
         self.site_stories = {s.id for s in edition.stories(Channel.SITE)}
         self.update_pages = {u.id for u in edition.update_pages()}
+        self.items: dict[str, FeedItem] = {}
 
     def page_url(self, src_uri: str) -> str:
         return self.site_url + layout.url(src_uri, self.options.directory_urls)
 
     def html(self, markdown: str, src_uri: str, page_url: str | None) -> str:
-        rendered = self.render(markdown)
-        return strip_control(
-            absolutize(rendered, src_uri, self.site_url, page_url, self.options.directory_urls)
-        )
+        """Render with the site's pipeline, make URLs absolute, sanitise (customer HTML is untrusted)."""
+        rendered = self.render(strip_control(markdown))
+        absolute = absolutize(rendered, src_uri, self.site_url, page_url, self.options.directory_urls)
+        return strip_control(clean_html(absolute))
 
     def categories(self, item: Story | Update) -> tuple[str, ...]:
         return tuple(strip_control(v.meta.title) for v in self.edition.catalog.values_of(item))
@@ -101,78 +103,79 @@ class _Builder:
             categories=self.categories(update),
         )
 
-    def feed(
-        self,
-        key: str,
-        title: str,
-        description: str,
-        home_src: str,
-        folder: str,
-        items: Iterable[FeedItem],
-        site_updated: datetime,
-    ) -> Feed:
-        chosen = sorted(items, key=lambda i: (i.published.timestamp(), i.id), reverse=True)
-        chosen = chosen[: self.options.items]
-        updated = max((i.modified for i in chosen), key=lambda d: d.timestamp(), default=site_updated)
+    def item(self, source: Story | Update) -> FeedItem:
+        """Each item is rendered once, however many feeds carry it."""
+        if source.id not in self.items:
+            self.items[source.id] = self.story(source) if isinstance(source, Story) else self.update(source)
+        return self.items[source.id]
+
+    def feed(self, spec: _Spec, sources: Iterable[Story | Update], site_updated: datetime) -> Feed:
+        chosen = sorted(sources, key=lambda s: (s.published.timestamp(), s.id), reverse=True)
+        items = tuple(self.item(s) for s in chosen[: self.options.items])
+        updated = max((i.modified for i in items), key=lambda d: d.timestamp(), default=site_updated)
         return Feed(
-            key=key,
-            title=strip_control(title),
-            description=strip_control(description),
-            home_url=self.page_url(home_src),
-            folder=folder,
+            key=spec.key,
+            title=strip_control(spec.title),
+            description=strip_control(spec.description),
+            home_url=self.page_url(spec.home_src),
+            folder=spec.folder,
             site_url=self.site_url,
             language=self.brand.config.language,
             author=strip_control(self.brand.config.name),
-            tag=f"tag:{self.authority}:feed:{key}",
-            items=tuple(chosen),
+            tag=f"tag:{self.authority}:feed:{spec.key}",
+            items=items,
             updated=updated,
             policy_url=self.page_url(layout.POLICY),
         )
 
     def all(self) -> list[Feed]:
         name = self.brand.config.name
-        stories = self.edition.stories(Channel.FEED)
-        updates = self.edition.current_updates()
-        story_items = [self.story(s) for s in stories]
-        update_items = [self.update(u) for u in updates]
-        everything = story_items + update_items
-        sources: list[Story | Update] = [*stories, *updates]
-        values_of = {item.id: source.meta.values for item, source in zip(everything, sources, strict=True)}
-        newest = max((i.modified for i in everything), key=lambda d: d.timestamp(), default=EPOCH)
-        feeds = [
-            self.feed("all", name, self.brand.config.promise, layout.HOME, "", everything, newest),
-            self.feed(
-                "stories",
-                f"{name}: stories",
-                f"Customer stories from {name}",
-                layout.STORIES,
-                "stories/",
-                story_items,
-                newest,
+        stories: list[Story | Update] = list(self.edition.stories(Channel.FEED))
+        updates: list[Story | Update] = list(self.edition.current_updates())
+        everything = stories + updates
+        newest = max(
+            ((s.updated or s.published) for s in everything), key=lambda d: d.timestamp(), default=EPOCH
+        )
+        specs = [
+            (_Spec("all", name, self.brand.config.promise, layout.HOME, ""), everything),
+            (
+                _Spec(
+                    "stories", f"{name}: stories", f"Customer stories from {name}", layout.STORIES, "stories/"
+                ),
+                stories,
             ),
-            self.feed(
-                "updates",
-                f"{name}: updates",
-                f"News, how-tos, offers and events from {name}",
-                layout.UPDATES,
-                "updates/",
-                update_items,
-                newest,
+            (
+                _Spec(
+                    "updates",
+                    f"{name}: updates",
+                    f"News, how-tos, offers and events from {name}",
+                    layout.UPDATES,
+                    "updates/",
+                ),
+                updates,
             ),
         ]
         for value in self.edition.catalog.values:
-            feeds.append(
-                self.feed(
-                    value_feed_key(value.id),
-                    f"{name}: {value.meta.title}",
-                    value.meta.summary,
-                    layout.value(value.id),
-                    f"values/{value.id}/",
-                    [i for i in everything if value.id in values_of[i.id]],
-                    newest,
-                )
+            spec = _Spec(
+                value_feed_key(value.id),
+                f"{name}: {value.meta.title}",
+                value.meta.summary,
+                layout.value(value.id),
+                f"values/{value.id}/",
             )
-        return feeds
+            specs.append((spec, [s for s in everything if value.id in s.meta.values]))
+        return [self.feed(spec, sources, newest) for spec, sources in specs]
+
+
+@dataclass(frozen=True)
+class _Spec:
+    """What a feed is about: its key, wording, page and folder."""
+
+    key: str
+    title: str
+    description: str
+    home_src: str
+    folder: str
 
 
 def build_feeds(edition: Edition, render: Render, options: FeedOptions | None = None) -> list[Feed]:

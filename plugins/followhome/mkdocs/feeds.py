@@ -18,8 +18,8 @@ from followhome.feeds.model import FORMAT_NAMES, FORMATS, MEDIA_TYPES, Feed, fee
 from followhome.feeds.render import RelativeUrlError, feed_files
 from followhome.mkdocs.context import edition_of
 
-log = get_plugin_logger(__name__)
 NAME = "followhome-feeds"
+log = get_plugin_logger(NAME)
 
 
 class FeedsConfig(base.Config):  # type: ignore[no-untyped-call]

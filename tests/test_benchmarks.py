@@ -1,0 +1,12 @@
+"""The benchmark scripts keep working (on a tiny site; timings are not asserted)."""
+
+from __future__ import annotations
+
+from benchmarks.feeds import run
+
+
+def test_feed_benchmark_runs_on_a_small_site() -> None:
+    rows = {label: (seconds, items, size) for label, seconds, items, size in run(stories=30, updates=6)}
+    assert rows["feeds, every item"][1] == 36
+    assert rows["feeds, 50 items each (default)"][1] == 36
+    assert rows["feeds, every item"][2] > 0
