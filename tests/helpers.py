@@ -104,10 +104,11 @@ plugins:
 """
 
 
-def minimal_project(root: Path) -> Path:
-    """A tiny valid project: brand, one value, no stories."""
+def minimal_project(root: Path, feeds: bool = False) -> Path:
+    """A tiny valid project: brand, one value, no stories; optionally with feeds on."""
     (root / "content" / "values").mkdir(parents=True)
     (root / "content" / "brand.yml").write_text(BRAND, encoding="utf-8")
     (root / "content" / "values" / "honest-advice.md").write_text(VALUE, encoding="utf-8")
-    (root / "mkdocs.yml").write_text(MKDOCS_YML, encoding="utf-8")
+    plugins = MKDOCS_YML + ("  - followhome-feeds\n" if feeds else "")
+    (root / "mkdocs.yml").write_text(plugins, encoding="utf-8")
     return root

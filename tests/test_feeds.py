@@ -349,10 +349,8 @@ def _yaml(text: str) -> str:
 def test_hostile_text_gives_well_formed_feeds_with_text_intact(tmp_path: Path, case: str) -> None:
     text = HOSTILE[case]
     expected = text.replace("\x07", "").replace("\x00", "")
-    minimal_project(tmp_path)
+    minimal_project(tmp_path, feeds=True)
     project = Project(tmp_path)
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "  - followhome-feeds\n", encoding="utf-8")
     value = (project.content / "values" / "honest-advice.md").read_text(encoding="utf-8")
     project.write("values/honest-advice.md", value.replace("title: Honest advice", f"title: {_yaml(text)}"))
     project.write(
@@ -408,10 +406,8 @@ def test_feeds_need_the_content_plugin(tmp_path: Path) -> None:
 
 
 def test_feed_only_story_has_no_link_but_is_in_the_feed(tmp_path: Path) -> None:
-    minimal_project(tmp_path)
+    minimal_project(tmp_path, feeds=True)
     project = Project(tmp_path)
-    config = project.root / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "  - followhome-feeds\n", encoding="utf-8")
     project.write("stories/quiet.md", story(channels="[feed]"))
     project.write("updates/old.md", update(kind="offer", expires="2026-01-01"))
     project.build()

@@ -61,46 +61,39 @@ class _Builder:
         absolute = absolutize(rendered, src_uri, self.site_url, page_url, self.options.directory_urls)
         return strip_control(clean_html(absolute))
 
-    def categories(self, item: Story | Update) -> tuple[str, ...]:
-        return tuple(strip_control(v.meta.title) for v in self.edition.catalog.values_of(item))
-
     def story(self, story: Story) -> FeedItem:
         src = layout.story(story.slug)
-        url = self.page_url(src) if story.id in self.site_stories else None
         markdown = (
             quote_block(story, self.brand.config.name)
             + f"\n{inline(story.meta.takeaway)}\n{{ .fh-takeaway }}\n\n"
             + story.body.strip()
             + f"\n\n[{POLICY_TITLE}]({layout.link(src, layout.POLICY)})\n"
         )
-        return FeedItem(
-            id=story.id,
-            tag=f"tag:{self.authority}:{story.id}",
-            title=strip_control(story.meta.title),
-            url=url,
-            published=story.published,
-            updated=story.updated,
-            author=strip_control(display_name(story.meta.customer)),
-            summary=strip_control(story.meta.takeaway),
-            content_html=self.html(markdown, src, url),
-            categories=self.categories(story),
-        )
+        has_page = story.id in self.site_stories
+        author = display_name(story.meta.customer)
+        return self._item(story, src, has_page, markdown, author, story.meta.takeaway)
 
     def update(self, update: Update) -> FeedItem:
         src = layout.update(update.slug)
-        url = self.page_url(src) if update.id in self.update_pages else None
         markdown = f"{inline(update.meta.summary)}\n{{ .fh-summary }}\n\n{update.body.strip()}\n"
+        has_page = update.id in self.update_pages
+        return self._item(update, src, has_page, markdown, self.brand.config.name, update.meta.summary)
+
+    def _item(
+        self, source: Story | Update, src: str, has_page: bool, markdown: str, author: str, summary: str
+    ) -> FeedItem:
+        url = self.page_url(src) if has_page else None
         return FeedItem(
-            id=update.id,
-            tag=f"tag:{self.authority}:{update.id}",
-            title=strip_control(update.meta.title),
+            id=source.id,
+            tag=f"tag:{self.authority}:{source.id}",
+            title=strip_control(source.meta.title),
             url=url,
-            published=update.published,
-            updated=update.updated,
-            author=strip_control(self.brand.config.name),
-            summary=strip_control(update.meta.summary),
+            published=source.published,
+            updated=source.updated,
+            author=strip_control(author),
+            summary=strip_control(summary),
             content_html=self.html(markdown, src, url),
-            categories=self.categories(update),
+            categories=tuple(strip_control(v.meta.title) for v in self.edition.catalog.values_of(source)),
         )
 
     def item(self, source: Story | Update) -> FeedItem:
