@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed-stamp
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint check schema clean
+.PHONY: site serve test lint check schema tone tone-report clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,13 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/followhome check
 
+tone: $(STAMP)
+	$(BIN)/followhome tone
+
+tone-report: $(STAMP)
+	$(BIN)/followhome tone > tone-report.txt
+	$(BIN)/followhome tone --json > tone-report.json
+
 schema: $(STAMP)
 	$(BIN)/followhome schema
 
@@ -44,4 +51,4 @@ test: $(STAMP) $(NODE_STAMP) lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache tone-report.txt tone-report.json

@@ -133,3 +133,14 @@ def mkdocs_warnings() -> Iterator[WarningLog]:
     leftover = [r.getMessage() for r in handler.records]
     if leftover:
         pytest.fail("unexpected MkDocs warnings:\n" + "\n".join(leftover))
+
+
+TONE_AGREEMENT: list[str] = []
+"""Lines the tone calibration test reports at the end of the run."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if TONE_AGREEMENT:
+        terminalreporter.write_sep("-", "tone meter agreement with tests/data/tone_labelled.yml")
+        for line in TONE_AGREEMENT:
+            terminalreporter.write_line(line)

@@ -10,3 +10,11 @@ def test_feed_benchmark_runs_on_a_small_site() -> None:
     assert rows["feeds, every item"][1] == 36
     assert rows["feeds, 50 items each (default)"][1] == 36
     assert rows["feeds, every item"][2] > 0
+
+
+def test_tone_benchmark_runs_on_a_small_site() -> None:
+    from benchmarks.tone import run as tone_run
+
+    count, seconds = tone_run(stories=20, updates=4)
+    assert count == 1 + 5 + 20 + 4  # promise, values, stories, updates
+    assert seconds > 0

@@ -51,6 +51,11 @@ def test_workflow_triggers_and_pages_deployment() -> None:
     assert any(s.startswith("actions/deploy-pages@") for s in steps)
     assert "make test" in steps
     assert "make site" in steps
+    tone = workflow["jobs"]["tone"]
+    assert "pull_request" in tone["if"]
+    tone_steps = [s.get("uses", "") + s.get("run", "") for s in tone["steps"]]
+    assert "make tone-report" in tone_steps
+    assert any(s.startswith("actions/upload-artifact@") for s in tone_steps)
     deploy = workflow["jobs"]["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert "refs/heads/main" in deploy["if"]

@@ -14,6 +14,8 @@ from followhome.publishing import Edition
 from followhome.scaffold import KINDS, ScaffoldError, scaffold
 from followhome.schema import SCHEMA_DIR, stale_schemas, write_schemas
 from followhome.today import TodayError, resolve_today
+from followhome.tone.check import scored_items
+from followhome.tone.report import as_json, as_table
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -98,6 +100,36 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_tone(args: argparse.Namespace) -> int:
+    content = _content_dir(args.content)
+    if content is None:
+        return EXIT_USAGE
+    result = _load(content)
+    if result.catalog is None:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_PROBLEMS
+    try:
+        today = resolve_today(result.catalog.brand.tz)
+    except TodayError as exc:
+        print(f"followhome: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    items = scored_items(Edition(result.catalog, today))
+    if args.paths:
+        wanted = [Path(p).resolve() for p in args.paths]
+        missing = [p for p, w in zip(args.paths, wanted, strict=True) if not w.exists()]
+        if missing:
+            print(f"followhome: not found: {', '.join(missing)}", file=sys.stderr)
+            return EXIT_USAGE
+        items = [i for i in items if any(_within(Path(i.path).resolve(), w) for w in wanted)]
+    print(as_json(items) if args.json else as_table(items), end="")
+    return EXIT_OK
+
+
+def _within(path: Path, wanted: Path) -> bool:
+    return path == wanted or wanted in path.parents
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="followhome", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +148,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default=str(SCHEMA_DIR), help="folder for the .schema.json files")
     schema.add_argument("--check", action="store_true", help="only report whether they are up to date")
     schema.set_defaults(run=cmd_schema)
+    tone = sub.add_parser("tone", help="score how commercial each item sounds, with the reasons")
+    tone.add_argument("paths", nargs="*", help="files or folders inside the content folder (default: all)")
+    tone.add_argument("--json", action="store_true", help="machine-readable output")
+    tone.add_argument("--content", default="content", help="content folder (default: content)")
+    tone.set_defaults(run=cmd_tone)
     return parser
 
 

@@ -1,0 +1,118 @@
+"""Score every published piece of content against the volume the brand chose."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from followhome.model import Channel
+from followhome.problems import Problem
+from followhome.publishing import Edition, story_channels, update_is_current
+from followhome.tone.scorer import ToneScore, score
+
+ALL_CHANNELS = frozenset(Channel)
+
+
+@dataclass(frozen=True)
+class ScoredItem:
+    path: str
+    kind: str
+    title: str
+    status: str
+    """``published``, ``draft`` or ``not published`` (no consent, withdrawn, expired…)."""
+    channels: frozenset[Channel]
+    score: ToneScore
+    limits: dict[Channel, int]
+
+    @property
+    def too_loud(self) -> dict[Channel, int]:
+        """Channels whose limit this item exceeds, with the limit."""
+        return {
+            c: limit for c, limit in self.limits.items() if c in self.channels and self.score.volume > limit
+        }
+
+
+def channel_limits(edition: Edition) -> dict[Channel, int]:
+    tone = edition.catalog.brand.config.tone
+    return {channel: tone.channels.get(channel, tone.volume) for channel in Channel}
+
+
+def _texts(*parts: str | None) -> str:
+    return "\n\n".join(p for p in parts if p)
+
+
+def scored_items(edition: Edition) -> list[ScoredItem]:
+    """The promise, every value, story and update, scored (drafts too, for editors)."""
+    catalog = edition.catalog
+    limits = channel_limits(edition)
+    brand = catalog.brand
+    items = [
+        ScoredItem(
+            brand.origin.path,
+            "promise",
+            brand.config.name,
+            "published",
+            ALL_CHANNELS,
+            score(brand.config.promise),
+            limits,
+        )
+    ]
+    for value in catalog.values:
+        text = _texts(value.meta.title, value.meta.summary, value.body)
+        items.append(
+            ScoredItem(
+                value.origin.path,
+                "value",
+                value.meta.title,
+                "published",
+                frozenset({Channel.SITE}),
+                score(text),
+                limits,
+            )
+        )
+    for story in catalog.stories:
+        channels = story_channels(story, edition.today)
+        status = "draft" if story.meta.status == "draft" else ("published" if channels else "not published")
+        text = _texts(story.meta.title, story.meta.quote, story.meta.takeaway, story.body)
+        items.append(
+            ScoredItem(story.origin.path, "story", story.meta.title, status, channels, score(text), limits)
+        )
+    for update in catalog.updates:
+        current = update_is_current(update, edition.today)
+        status = "draft" if update.meta.status == "draft" else ("published" if current else "not published")
+        text = _texts(update.meta.title, update.meta.summary, update.body)
+        items.append(
+            ScoredItem(
+                update.origin.path,
+                "update",
+                update.meta.title,
+                status,
+                ALL_CHANNELS if current else frozenset(),
+                score(text),
+                limits,
+            )
+        )
+    return items
+
+
+def tone_problems(items: Iterable[ScoredItem]) -> list[Problem]:
+    """One problem per item louder than a channel it is published in allows."""
+    problems = []
+    for item in items:
+        loud = item.too_loud
+        if not loud:
+            continue
+        limits = " and ".join(f"the {c.value} limit {v}" for c, v in sorted(loud.items()))
+        reasons = "; ".join(str(r) for r in item.score.top(3))
+        settings = ", ".join(f"tone.channels.{c.value}" for c in sorted(loud))
+        problems.append(
+            Problem(
+                item.path,
+                None,
+                "tone" if item.kind != "promise" else "promise",
+                f"the {item.kind} '{item.title}' scores {item.score.volume:.1f}, louder than {limits} "
+                f"(brand.yml); top reasons: {reasons}",
+                f"quieten the copy (the reasons name the phrases), or raise tone.volume or {settings} in brand.yml",
+            )
+        )
+    return problems
