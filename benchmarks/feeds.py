@@ -9,7 +9,6 @@ using the demo site's Markdown extensions. Prints a table; nothing is asserted.
 
 from __future__ import annotations
 
-import argparse
 import os
 import tempfile
 import time
@@ -20,6 +19,7 @@ from pathlib import Path
 import markdown
 from mkdocs.config import load_config
 
+from benchmarks.common import size_arguments
 from benchmarks.generate import generate
 from followhome.feeds.build import FeedOptions, build_feeds
 from followhome.feeds.render import feed_files
@@ -62,12 +62,7 @@ def run(stories: int, updates: int) -> list[tuple[str, float, int, int]]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--stories", type=int, default=10_000)
-    parser.add_argument("--updates", type=int, default=1_000)
-    args = parser.parse_args()
+    args = size_arguments(__doc__)
     print(f"{args.stories} stories + {args.updates} updates")
     print(f"{'step':<34} {'seconds':>8} {'items':>7} {'bytes':>12}")
     for label, seconds, items, size in run(args.stories, args.updates):

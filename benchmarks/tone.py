@@ -5,12 +5,12 @@ python -m benchmarks.tone [--stories 10000] [--updates 1000]
 
 from __future__ import annotations
 
-import argparse
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
+from benchmarks.common import size_arguments
 from benchmarks.generate import generate
 from followhome.loader import load_content
 from followhome.publishing import Edition
@@ -29,12 +29,7 @@ def run(stories: int, updates: int) -> tuple[int, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--stories", type=int, default=10_000)
-    parser.add_argument("--updates", type=int, default=1_000)
-    args = parser.parse_args()
+    args = size_arguments(__doc__)
     count, seconds = run(args.stories, args.updates)
     print(
         f"scored {count} items in {seconds:.2f} s: {count / seconds:,.0f} items/s, {seconds / count * 1000:.3f} ms/item"

@@ -48,14 +48,7 @@ class Project:
 
     def run_build(self, *extra: str) -> subprocess.CompletedProcess[str]:
         """``mkdocs build --strict`` in a subprocess, as an editor or CI runs it."""
-        return subprocess.run(
-            [str(BIN / "mkdocs"), "build", "--strict", *extra],
-            cwd=self.root,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "FOLLOWHOME_TODAY": TODAY},
-            check=False,
-        )
+        return run_tool("mkdocs", "build", "--strict", *extra, cwd=self.root)
 
     def site_text(self) -> dict[str, str]:
         """Every text file under site/, by relative path."""
@@ -64,6 +57,18 @@ class Project:
             if path.is_file() and path.suffix in {".html", ".xml", ".json", ".css", ".js", ".txt"}:
                 out[path.relative_to(self.site).as_posix()] = path.read_text(encoding="utf-8")
         return out
+
+
+def run_tool(tool: str, *args: str, cwd: Path, today: str = TODAY) -> subprocess.CompletedProcess[str]:
+    """Run a console script of the virtual environment (mkdocs, followhome) as a user would."""
+    return subprocess.run(
+        [str(BIN / tool), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "FOLLOWHOME_TODAY": today},
+        check=False,
+    )
 
 
 def copy_demo(dest: Path) -> Project:

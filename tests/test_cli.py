@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -13,19 +12,12 @@ import yaml
 
 from followhome.cli import main
 from followhome.scaffold import slugify
-from tests.conftest import BIN, ROOT, TODAY
+from tests.conftest import ROOT, TODAY, run_tool
 from tests.helpers import minimal_project, story
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN / "followhome"), *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "FOLLOWHOME_TODAY": TODAY},
-    )
+    return run_tool("followhome", *args, cwd=cwd)
 
 
 def test_check_passes_on_the_demo_content() -> None:

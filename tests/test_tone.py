@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import yaml
 from scipy.stats import spearmanr
 
 from followhome.tone.scorer import score
-from tests.conftest import BIN, ROOT, TODAY, TONE_AGREEMENT, Project, copy_demo
+from tests.conftest import ROOT, TONE_AGREEMENT, Project, copy_demo, run_tool
 from tests.helpers import BRAND, minimal_project, story, update
 
 LABELLED = yaml.safe_load((Path(__file__).parent / "data" / "tone_labelled.yml").read_text(encoding="utf-8"))
@@ -169,14 +168,7 @@ def test_demo_content_sits_within_the_brand_volume(demo: Project) -> None:
 
 
 def _tone(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(BIN / "followhome"), "tone", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "FOLLOWHOME_TODAY": TODAY},
-    )
+    return run_tool("followhome", "tone", *args, cwd=ROOT)
 
 
 def test_tone_command_table_and_json() -> None:
@@ -200,13 +192,6 @@ def test_tone_command_on_a_copy_with_loud_copy(tmp_path: Path) -> None:
             "Body of Mega deal.", "BUY NOW!!! 70% off, today only!"
         ),
     )
-    run = subprocess.run(
-        [str(BIN / "followhome"), "tone", "--json"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "FOLLOWHOME_TODAY": TODAY},
-    )
+    run = run_tool("followhome", "tone", "--json", cwd=project.root)
     row = next(r for r in json.loads(run.stdout) if r["path"].endswith("loud.md"))
     assert row["too_loud_for"] == ["email", "feed", "site", "social"]

@@ -9,7 +9,7 @@ import pytest
 
 from followhome.loader import load_content
 from followhome.problems import Problem
-from tests.conftest import Project
+from tests.conftest import Project, run_tool
 from tests.helpers import BRAND, minimal_project, story, update
 
 
@@ -229,19 +229,7 @@ def test_unknown_icon_is_a_problem(tmp_path: Path, mkdocs_warnings: object) -> N
 def test_bad_today_override_is_an_error_not_a_traceback(tmp_path: Path) -> None:
     minimal_project(tmp_path)
     project = Project(tmp_path)
-    import os
-    import subprocess
-
-    from tests.conftest import BIN
-
-    run = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "--strict"],
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        check=False,
-        env={**os.environ, "FOLLOWHOME_TODAY": "tomorrow"},
-    )
+    run = run_tool("mkdocs", "build", "--strict", cwd=project.root, today="tomorrow")
     assert run.returncode != 0
     assert "Traceback" not in run.stderr
     assert "FOLLOWHOME_TODAY='tomorrow' is not a date" in run.stderr
