@@ -5,37 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from followhome.feeds.formats import FORMATS
+from followhome.items import RenderedItem
 from followhome.site import layout
 
-FORMATS = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}
-"""Format -> file name inside the feed's folder."""
-FORMAT_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
-MEDIA_TYPES = {
-    "rss": "application/rss+xml",
-    "atom": "application/atom+xml",
-    "json": "application/feed+json",
-}
-
-
-@dataclass(frozen=True)
-class FeedItem:
-    id: str
-    """The content's permanent id (RSS guid, JSON id); Atom uses :attr:`tag`."""
-    tag: str
-    """``tag:`` URI built from the permanent id, for Atom's IRI ids."""
-    title: str
-    url: str | None
-    """Absolute URL of the item's page, if it has one on the site."""
-    published: datetime
-    updated: datetime | None
-    author: str
-    summary: str
-    content_html: str
-    categories: tuple[str, ...]
-
-    @property
-    def modified(self) -> datetime:
-        return self.updated or self.published
+FeedItem = RenderedItem
+"""Feeds carry the shared rendered item."""
 
 
 @dataclass(frozen=True)

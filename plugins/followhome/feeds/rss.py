@@ -6,7 +6,8 @@ from email.utils import format_datetime
 
 from lxml import etree
 
-from followhome.feeds.model import MEDIA_TYPES, Feed
+from followhome.feeds.formats import MEDIA_TYPES
+from followhome.feeds.model import Feed
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"

@@ -14,7 +14,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from followhome.feeds.build import FeedOptions, build_feeds
-from followhome.feeds.model import FORMAT_NAMES, FORMATS, MEDIA_TYPES, Feed, feed_keys_for
+from followhome.feeds.formats import FORMAT_NAMES, FORMATS, MEDIA_TYPES
+from followhome.feeds.model import Feed, feed_keys_for
 from followhome.feeds.render import RelativeUrlError, feed_files
 from followhome.mkdocs.context import edition_of
 

@@ -11,6 +11,7 @@ STORIES = "stories/index.md"
 UPDATES = "updates/index.md"
 SUBSCRIBE = "subscribe.md"
 POLICY = "how-we-choose-stories.md"
+POLICY_TITLE = "How we collect and choose stories"
 
 
 def value(value_id: str) -> str:

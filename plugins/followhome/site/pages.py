@@ -13,7 +13,7 @@ from typing import TypeVar
 
 import yaml
 
-from followhome.feeds.model import FORMAT_NAMES, FORMATS
+from followhome.feeds.formats import FORMAT_NAMES, FORMATS
 from followhome.model import Channel, Story, Update, Value
 from followhome.publishing import Edition
 from followhome.site import layout
@@ -30,7 +30,7 @@ SOURCE_CHANNELS = {
     "interview": "In an interview",
 }
 UPDATE_KINDS = {"news": "News", "how-to": "How-to", "offer": "Offer", "event": "Event"}
-POLICY_TITLE = "How we collect and choose stories"
+POLICY_TITLE = layout.POLICY_TITLE
 
 
 @dataclass(frozen=True)
