@@ -146,6 +146,13 @@ class Tone(_Strict):
 class EmailChannel(_Strict):
     service: EmailService
     signup_url: HttpUrl | None = None
+    from_address: Text | None = Field(
+        None, description='Sender for .eml/SMTP output, e.g. "Shop <hello@shop.example>"'
+    )
+    unsubscribe_url: HttpUrl | None = Field(
+        None, description="https unsubscribe link for plain SMTP email (services use their own merge tag)"
+    )
+    unsubscribe_email: Text | None = Field(None, description="Address for mailto: one-click unsubscribe")
 
 
 class SocialAccount(_Strict):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 
-import markdown
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -18,6 +17,7 @@ from followhome.feeds.formats import FORMAT_NAMES, FORMATS, MEDIA_TYPES
 from followhome.feeds.model import Feed, feed_keys_for
 from followhome.feeds.render import RelativeUrlError, feed_files
 from followhome.mkdocs.context import edition_of
+from followhome.mkdocs.markdown import site_markdown
 
 NAME = "followhome-feeds"
 log = get_plugin_logger(NAME)
@@ -59,14 +59,7 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):  # type: ignore[no-untyped-call]
         if not self.config.enabled:
             return files
         edition = edition_of(config, NAME)
-        converter = markdown.Markdown(
-            extensions=config.markdown_extensions, extension_configs=config.mdx_configs
-        )
-
-        def render(text: str) -> str:
-            rendered: str = converter.reset().convert(text)
-            return rendered
-
+        render = site_markdown(config)
         options = FeedOptions(items=self.config.max_items, directory_urls=config.use_directory_urls)
         budget = self.config.size_budget_kb * 1024
         for feed in build_feeds(edition, render, options):
