@@ -18,3 +18,10 @@ def test_tone_benchmark_runs_on_a_small_site() -> None:
     count, seconds = tone_run(stories=20, updates=4)
     assert count == 1 + 5 + 20 + 4  # promise, values, stories, updates
     assert seconds > 0
+
+
+def test_email_benchmark_runs_on_a_small_site() -> None:
+    from benchmarks.email import run as email_run
+
+    rows = {label: count for label, _, count in email_run(stories=12, updates=3)}
+    assert rows["email fragments (inlined + text)"] == 15

@@ -9,6 +9,8 @@ from datetime import UTC
 from pathlib import Path
 
 from followhome.loader import LoadResult, load_content
+from followhome.mkdocs.digest_command import add_arguments as add_digest_arguments
+from followhome.mkdocs.digest_command import run as run_digest
 from followhome.model import Channel
 from followhome.publishing import Edition
 from followhome.scaffold import KINDS, ScaffoldError, scaffold
@@ -148,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", default=str(SCHEMA_DIR), help="folder for the .schema.json files")
     schema.add_argument("--check", action="store_true", help="only report whether they are up to date")
     schema.set_defaults(run=cmd_schema)
+    digest = sub.add_parser("digest", help="one email with what was published between two dates")
+    add_digest_arguments(digest)
+    digest.set_defaults(run=run_digest)
+
     tone = sub.add_parser("tone", help="score how commercial each item sounds, with the reasons")
     tone.add_argument("paths", nargs="*", help="files or folders inside the content folder (default: all)")
     tone.add_argument("--json", action="store_true", help="machine-readable output")

@@ -169,7 +169,7 @@ class Composer:
         )
         inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=False)
         inlined: str = inliner.inline(document)
-        return inlined.replace("><tr>", ">\n<tr>")
+        return inlined.replace("><tr>", ">\n<tr>").rstrip("\n") + "\n"
 
     # --- outputs ---------------------------------------------------------------------
 

@@ -110,7 +110,7 @@ def check_email(
         href = anchor.get("href") or ""
         if not (HREF_OK.match(href) or MERGE_TAG.fullmatch(href)):
             problems.append(f"rule 10: link {href[:80]} is not https, mailto, tel or a merge tag")
-        if _is_own(href, site_url):
+        if _is_own(href, site_url) and href != unsubscribe_url:  # the unsubscribe link is not a campaign link
             query = parse_qs(urlsplit(href).query)
             if not {"utm_source", "utm_medium", "utm_campaign"} <= set(query):
                 problems.append(f"rule 17: own link {href[:80]} lacks utm parameters")

@@ -1,0 +1,45 @@
+"""Load a site's configuration and edition outside a build (for commands like ``digest``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError
+
+from followhome.items import Render
+from followhome.loader import load_content
+from followhome.mkdocs.markdown import site_markdown
+from followhome.mkdocs.plugin import _display_prefix
+from followhome.mkdocs.theme import ensure_extensions
+from followhome.problems import ContentError
+from followhome.publishing import Edition
+from followhome.today import resolve_today
+
+
+@dataclass(frozen=True)
+class Standalone:
+    config: MkDocsConfig
+    edition: Edition
+
+    def markdown(self) -> Render:
+        return site_markdown(self.config)
+
+
+def load_site(config_file: Path) -> Standalone:
+    """Config with the extensions generated pages need, and today's edition.
+
+    Raises :class:`ContentError` listing every content problem, and ``ConfigurationError``
+    for a broken mkdocs.yml.
+    """
+    if not config_file.is_file():
+        raise ConfigurationError(f"'{config_file}' not found; run from the project root or pass --config")
+    config = load_config(config_file=str(config_file))
+    ensure_extensions(config)
+    result = load_content(Path(config.docs_dir), _display_prefix(config))
+    if result.problems:
+        raise ContentError(list(result.problems))
+    catalog = result.require()
+    return Standalone(config, Edition(catalog, resolve_today(catalog.brand.tz)))
