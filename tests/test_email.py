@@ -475,3 +475,67 @@ def test_outbox_is_outside_the_site_and_content(built_demo: Project) -> None:
     assert (built_demo.root / "outbox" / ".followhome-outbox").is_file()
     assert not (built_demo.site / "outbox").exists()
     assert not list(built_demo.site.rglob("fragment.html"))
+
+
+def test_image_sizes_come_from_local_files_and_unusable_images_are_left_out(
+    tmp_path: Path, mkdocs_warnings: Any
+) -> None:
+    from PIL import Image
+
+    minimal_project(tmp_path)
+    project = Project(tmp_path)
+    (project.content / "stories").mkdir()
+    Image.new("RGB", (1200, 800), "white").save(project.content / "stories" / "cellar.png")
+    Image.new("RGB", (300, 200), "white").save(project.content / "stories" / "small.jpg")
+    (project.content / "stories" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8"
+    )
+    body = (
+        "![The cellar](cellar.png)\n\n![A glass](small.jpg)\n\n![Logo](logo.svg)\n\n"
+        "![Elsewhere](https://images.example/photo.png)\n"
+    )
+    project.write("stories/pictures.md", story(body=body))
+    site = load_site(tmp_path / "mkdocs.yml")
+    composer = Composer(site.edition, PROFILES["mailchimp"], project.content)
+    output = composer.email(ItemRenderer(site.edition, site.markdown()).item(site.edition.catalog.stories[0]))
+    images = {img.get("alt"): img for img in html.fromstring(output.html).iter("img")}
+    assert set(images) == {"The cellar", "A glass"}
+    assert (images["The cellar"].get("width"), images["The cellar"].get("height")) == ("536", "357")
+    assert (images["A glass"].get("width"), images["A glass"].get("height")) == ("300", "200")
+    assert images["The cellar"].get("src") == "https://shop.example/stories/cellar.png"
+    assert len(output.dropped_images) == 2
+    assert any("logo.svg: email clients need PNG, JPEG or GIF" in d for d in output.dropped_images)
+    assert any("images.example/photo.png: not a file of this site" in d for d in output.dropped_images)
+    assert (
+        check_email(output.html, output.text, PROFILES["mailchimp"], "https://shop.example/", full=True) == []
+    )
+
+
+def _with_email_plugin(root: Path, brand_extra: str = "") -> Project:
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "  - followhome-email\n", encoding="utf-8")
+    brand = root / "content" / "brand.yml"
+    brand.write_text(brand.read_text(encoding="utf-8") + brand_extra, encoding="utf-8")
+    return Project(root)
+
+
+def test_build_warns_about_an_image_left_out_of_an_email(tmp_path: Path) -> None:
+    minimal_project(tmp_path)
+    project = _with_email_plugin(tmp_path, "channels:\n  email:\n    service: ghost\n")
+    project.write("stories/pic.md", story(body="![Logo](https://images.example/logo.png)"))
+    run = project.run_build()
+    assert run.returncode != 0
+    assert (
+        "WARNING -  followhome-email: stories/pic: image https://images.example/logo.png: not a file of this site"
+        in run.stderr
+    )
+    assert "Fix: use a PNG, JPEG or GIF stored in content/" in run.stderr
+
+
+def test_smtp_without_an_unsubscribe_url_is_a_clear_error(tmp_path: Path) -> None:
+    minimal_project(tmp_path)
+    project = _with_email_plugin(tmp_path, "channels:\n  email:\n    service: smtp\n")
+    run = project.run_build()
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr
+    assert "plain SMTP email needs its own unsubscribe link: set channels.email.unsubscribe_url" in run.stderr
