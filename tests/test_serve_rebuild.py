@@ -39,5 +39,7 @@ def test_rebuild_picks_up_an_edit_and_a_withdrawal(demo: Project) -> None:
         text.replace("  reference:", "  withdrawn: 2026-11-20\n  reference:", 1), encoding="utf-8"
     )
     build(config)
-    assert not (demo.site / "stories" / "supper-on-a-tuesday").exists()
+    notice = (demo.site / "stories" / "supper-on-a-tuesday" / "index.html").read_text(encoding="utf-8")
+    assert "This story is no longer published" in notice
+    assert "Callum" not in notice
     assert "supper-on-a-tuesday" not in (demo.site / "stories" / "index.html").read_text(encoding="utf-8")

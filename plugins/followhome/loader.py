@@ -29,6 +29,7 @@ from followhome.model import (
 )
 from followhome.problems import ContentError, Problem, sort_problems
 from followhome.site import layout
+from followhome.trust import check_stories, rating_claims
 from followhome.validation import validate
 from followhome.yamlio import YamlSyntaxError, load_yaml
 
@@ -310,6 +311,8 @@ def load_content(content_dir: Path, display_prefix: str = "content") -> LoadResu
     values.sort(key=lambda v: (v.meta.order, v.id))
     catalog = None
     if brand is not None:
+        checked = check_stories(stories, brand)
+        reader.problems += [*checked.problems, *rating_claims(brand, values, stories, updates)]
         intro = _load_intro(reader)
-        catalog = Catalog(brand, tuple(values), tuple(stories), tuple(updates), intro)
+        catalog = Catalog(brand, tuple(values), checked.stories, tuple(updates), intro)
     return LoadResult(catalog, tuple(sort_problems(reader.problems)))

@@ -182,6 +182,16 @@ class Contact(_Strict):
     address: str | None = None
 
 
+class TrustPolicy(_Strict):
+    """Policy choices among the trust rules (the rest are not optional)."""
+
+    quantified_claims: Literal["error", "warn", "off"] = Field(
+        "error",
+        description="A quote with a quantified result needs a substantiation note and a typical-results note "
+        "(R9): 'error' keeps the story unpublished until it has them, 'warn' only reports, 'off' skips the check",
+    )
+
+
 class BrandConfig(_Strict):
     """``brand.yml``: the brand elements. Never copied into the built site."""
 
@@ -196,6 +206,7 @@ class BrandConfig(_Strict):
     channels: Channels = Field(default_factory=Channels)
     contact: Contact = Field(default_factory=Contact)
     stories_policy: Text = Field(description="Markdown: how stories are collected, checked and chosen")
+    trust: TrustPolicy = Field(default_factory=lambda: TrustPolicy())
 
 
 # --- values, stories, updates ------------------------------------------------------
@@ -229,6 +240,18 @@ class Consent(_Strict):
 class Connection(_Strict):
     kind: ConnectionKind
     note: Text
+    conditional: bool = Field(
+        False,
+        description="True if the incentive depended on the story being positive: such a story can never be "
+        "published (FTC 16 CFR 465.4)",
+    )
+
+
+class Substantiation(_Strict):
+    """Backing for a quantified result in a quote ("saved 30%"), trust rule R9."""
+
+    note: Text = Field(description="How the result was checked, e.g. 'Receipts from March and April 2026'")
+    typical: Text = Field(description="What customers typically get, e.g. 'Most regulars save less.'")
 
 
 class Source(_Strict):
@@ -254,6 +277,7 @@ class StoryMeta(_Strict):
     connection: Connection | None = None
     source: Source
     edited: bool = False
+    substantiation: Substantiation | None = None
 
 
 class UpdateMeta(_Strict):
@@ -328,6 +352,8 @@ class Story:
     origin: Origin
     published: datetime
     updated: datetime | None = None
+    blocked: tuple[str, ...] = ()
+    """Trust rules this story breaks; a blocked story is published nowhere."""
 
     @property
     def id(self) -> str:

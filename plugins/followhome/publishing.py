@@ -21,7 +21,7 @@ def story_channels(story: Story, today: date) -> frozenset[Channel]:
     """Channels a story may appear in today: none unless published, consented and due."""
     meta = story.meta
     consent = meta.consent
-    if meta.status != "published" or consent is None or consent.withdrawn is not None:
+    if meta.status != "published" or consent is None or consent.withdrawn is not None or story.blocked:
         return frozenset()
     if story.published.date() > today:  # scheduled: appears on its date
         return frozenset()

@@ -28,7 +28,7 @@ STYLE = Path(__file__).parent / "style.css"
 KINDS = {"story": "Story", "news": "News", "how-to": "How-to", "offer": "Offer", "event": "Event"}
 PREHEADER_MIN, PREHEADER_MAX = 35, 140
 _KEEP = "\x1f"
-TEASER_CLASSES = ("fh-quote", "fh-disclosure", "fh-takeaway", "fh-summary")
+TEASER_CLASSES = ("fh-quote", "fh-disclosure", "fh-substantiation", "fh-takeaway", "fh-summary")
 
 
 class EmailSetupError(Exception):

@@ -16,6 +16,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
 
 from followhome.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
 from followhome.mkdocs.config import FollowhomeConfig
@@ -24,7 +25,9 @@ from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import Value
 from followhome.problems import Problem, sort_problems
 from followhome.publishing import Edition
+from followhome.sanitize import clean_page_html
 from followhome.site import layout
+from followhome.site.notice import withdrawn_notice
 from followhome.site.pages import SiteOptions, site_pages
 from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, components_css
 from followhome.today import TodayError, resolve_today
@@ -47,6 +50,37 @@ def _owned_by_followhome(file: File) -> bool:
     if not file.is_documentation_page():
         return False
     return file.src_uri == HOME_FILE or file.src_uri.split("/", 1)[0] in COLLECTION_DIRS
+
+
+def withdrawn_notices(edition: Edition, directory_urls: bool) -> list[tuple[str, str]]:
+    """(file path, HTML) of the notice at each withdrawn story's old address.
+
+    Static files, not pages: they stay out of the sitemap, the search index and the nav.
+    """
+    brand = edition.catalog.brand.config
+    notices = []
+    for story in edition.catalog.stories:
+        consent = story.meta.consent
+        if consent is None or consent.withdrawn is None:
+            continue
+        url = layout.url(layout.story(story.slug), directory_urls)
+        path = url + "index.html" if url.endswith("/") else url
+        up = "../" * path.count("/")
+        notices.append(
+            (
+                path,
+                withdrawn_notice(
+                    brand.name, brand.language, up or "./", f"{up}{layout.url(layout.POLICY, directory_urls)}"
+                ),
+            )
+        )
+    return notices
+
+
+def _untrusted_page(src_uri: str) -> bool:
+    """Story and update pages carry customers' and editors' raw Markdown bodies."""
+    top = src_uri.split("/", 1)[0]
+    return top in ("stories", "updates") and not layout.in_nav(src_uri) and "/page/" not in f"/{src_uri}"
 
 
 class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped-call]
@@ -127,6 +161,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         for page in site_pages(edition, options):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+        for path, notice in withdrawn_notices(edition, config.use_directory_urls):
+            files.append(File.generated(config, path, content=notice))
         files.append(File.generated(config, COMPONENTS_CSS, content=components_css()))
         if BRAND_CSS in config.extra_css:
             palette = edition.catalog.brand.config.image.palette
@@ -142,3 +178,10 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             )
             config.nav[-2:-2] = extra
         return files
+
+    # Last (-100), after every Markdown extension and plugin has produced the page's HTML.
+    @event_priority(-100)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.edition is None or not _untrusted_page(page.file.src_uri):
+            return html
+        return clean_page_html(html)

@@ -20,4 +20,8 @@ def quote_block(story: Story, brand_name: str) -> str:
     text = disclosure(story, brand_name)
     if text:
         parts.append(f'\n<p class="fh-disclosure" markdown>{inline(text)}</p>\n')
+    backing = story.meta.substantiation
+    if backing:
+        note = f"Results vary: {backing.typical.rstrip('.')}. How we checked: {backing.note.rstrip('.')}."
+        parts.append(f'\n<p class="fh-substantiation" markdown>{inline(note)}</p>\n')
     return "".join(parts)
