@@ -33,6 +33,7 @@ def render_json(feed: Feed) -> str:
         "home_page_url": feed.home_url,
         "feed_url": feed.url("json"),
         "description": feed.description,
+        "user_comment": f"How we collect and choose stories: {feed.policy_url}",
         "language": feed.language,
         "authors": [{"name": feed.author}],
         "items": [_item(item) for item in feed.items],

@@ -31,6 +31,7 @@ def render_rss(feed: Feed) -> str:
     _text(channel, "docs", "https://www.rssboard.org/rss-specification")
     _text(channel, "generator", "followhome")
     etree.SubElement(channel, f"{{{ATOM}}}link", href=feed.url("rss"), rel="self", type=MEDIA_TYPES["rss"])
+    etree.SubElement(channel, f"{{{ATOM}}}link", href=feed.policy_url, rel="related", type="text/html")
     for item in feed.items:
         node = etree.SubElement(channel, "item")
         _text(node, "title", item.title)

@@ -236,7 +236,7 @@ class _Site:
             heading = "# Updates\n\n" if number == 1 else f"# Updates — page {number}\n\n"
             return (
                 heading
-                + "News, how-tos, offers and events, newest first.\n\n"
+                + f"News, how-tos, offers and events, newest first. {self.policy_link(at)}.\n\n"
                 + self.follow_line(at, "updates/", "new updates")
             )
 
@@ -283,7 +283,7 @@ class _Site:
 
         def head(at: str, number: int) -> str:
             if number > 1:
-                return f"# {inline(title)} — page {number}\n\n## Stories that show it\n\n"
+                return f"# {inline(title)} — page {number}\n\n{self.policy_link(at)}\n\n## Stories that show it\n\n"
             out = (
                 f"# {inline(title)}\n\n*{inline(value.meta.summary)}*{{ .fh-summary }}\n\n{value.body.strip()}\n\n"
                 + self.follow_line(at, f"values/{value.id}/", "this value")
@@ -291,7 +291,7 @@ class _Site:
             if updates:
                 shown = updates[: self.options.per_page]
                 out += "## Updates\n\n" + "\n".join(self.update_card(at, u) for u in shown) + "\n"
-            return out + "## Stories that show it\n\n"
+            return out + f"## Stories that show it\n\n{self.policy_link(at)}\n\n"
 
         pages = self.paginated(
             first,
