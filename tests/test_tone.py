@@ -151,7 +151,8 @@ def test_story_is_judged_only_in_its_consented_channels(tmp_path: Path) -> None:
     project = _tone_project(tmp_path, enforce=True, channels="  channels:\n    email: 0\n")
     (project.content / "updates" / "loud.md").unlink()
     project.write(
-        "stories/quiet.md", story(channels="[site]", quote="Best shop ever! Buy the half price deal today only!")
+        "stories/quiet.md",
+        story(channels="[site]", quote="Best shop ever! Buy the half price deal today only!"),
     )
     run = project.run_build()
     line = next(line for line in run.stderr.splitlines() if "content/stories/quiet.md: tone:" in line)

@@ -288,3 +288,12 @@ def test_bad_plugin_option_is_a_clear_error(tmp_path: Path) -> None:
     assert run.returncode != 0
     assert "Traceback" not in run.stderr
     assert "option 'per_page' in mkdocs.yml is 0; set it to 1 or more" in run.stderr
+
+
+def test_a_number_is_not_a_date(tmp_path: Path) -> None:
+    minimal_project(tmp_path)
+    project = Project(tmp_path)
+    project.write("stories/n.md", story(date="2026"))
+    (problem,) = load_content(project.content).problems
+    assert (problem.field, problem.line) == ("date", 4)
+    assert "expected a date; got 2026" in problem.message

@@ -62,8 +62,15 @@ HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-fA-F]{6}$")]
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+def _not_a_number(value: object) -> None:
+    # Pydantic would read a number as seconds since 1970: `date: 2026` must not mean 1970.
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise ValueError(f"{value!r} is a number, not a date in the form YYYY-MM-DD")
+
+
 def _parse_when(value: object) -> object:
     """Accept ``YYYY-MM-DD`` or an ISO 8601 date-time; leave other input to pydantic."""
+    _not_a_number(value)
     if isinstance(value, str):
         text = value.strip()
         try:
@@ -76,6 +83,7 @@ def _parse_when(value: object) -> object:
 
 
 def _parse_day(value: object) -> object:
+    _not_a_number(value)
     if isinstance(value, str):
         text = value.strip()
         if not _DATE_RE.match(text):

@@ -6,6 +6,7 @@ so a bad date is a validation problem instead of a crash inside the YAML library
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,10 +25,13 @@ class _Loader(_Base):  # type: ignore[misc,valid-type]
     """Safe loader that leaves timestamps as strings."""
 
 
+# YAML 1.2 booleans only: "yes", "no", "on" and "off" stay words (no "Norway problem").
+_BOOL = "tag:yaml.org,2002:bool"
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:timestamp", _BOOL)]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
 
 
 class YamlSyntaxError(Exception):

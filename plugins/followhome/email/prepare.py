@@ -84,10 +84,12 @@ def prepare(fragment: str, site_url: str, content_dir: Path, campaign: str) -> P
         if reason:
             prepared.dropped.append(reason)
             img.drop_tree()
-    for anchor in root.iter("a"):
+    for anchor in list(root.iter("a")):
         href = anchor.get("href")
         if href:
             anchor.set("href", with_utm(href, site_url, campaign))
+        else:
+            anchor.drop_tag()  # a link whose unsafe target was sanitised away: keep its words
     _wrap(root)
     parts = [root.text or ""] + [html.tostring(child, encoding="unicode") for child in root]
     prepared.html = "".join(parts)
