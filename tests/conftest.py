@@ -59,6 +59,11 @@ class Project:
         return out
 
 
+def is_feed(site_path: str) -> bool:
+    """Feed files sit at the site root: feed.xml, stories.atom.xml, value-x.json…"""
+    return "/" not in site_path and site_path.endswith((".xml", ".json")) and site_path != "sitemap.xml"
+
+
 def run_tool(tool: str, *args: str, cwd: Path, today: str = TODAY) -> subprocess.CompletedProcess[str]:
     """Run a console script of the virtual environment (mkdocs, followhome) as a user would."""
     return subprocess.run(

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from lxml import html
 
-from tests.conftest import Project, copy_demo
+from tests.conftest import Project, copy_demo, is_feed
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,6 @@ def _text(tree: html.HtmlElement, selector: str = "article") -> str:
     return " ".join(" ".join(node.itertext()) for node in tree.cssselect(selector))
 
 
-FEED_FILES = {"feed.xml", "atom.xml", "feed.json"}
 STORIES = _stories()
 PUBLISHED = sorted(slug for slug, meta in STORIES.items() if _on_site(meta))
 HIDDEN = sorted(slug for slug, meta in STORIES.items() if not _on_site(meta))
@@ -122,7 +121,7 @@ def test_unpublishable_stories_leave_no_trace(built_demo: Project, slug: str) ->
     feeds_allowed = meta["status"] == "published" and "feed" in meta["consent"]["channels"]
     feeds_allowed = feeds_allowed and "withdrawn" not in meta["consent"]
     for path, text in built_demo.site_text().items():
-        if feeds_allowed and path.rsplit("/", 1)[-1] in FEED_FILES:
+        if feeds_allowed and is_feed(path):
             continue  # consented to feeds, not to the site: checked in test_feeds
         for needle in needles:
             assert needle not in text, f"{needle!r} of {slug} found in {path}"

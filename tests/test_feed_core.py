@@ -86,7 +86,7 @@ def test_feed_keys_for_pages() -> None:
 def _feed(content: str) -> Feed:
     when = datetime(2026, 3, 14, tzinfo=UTC)
     item = FeedItem("s-1", "tag:shop.example,2000:s-1", "T", None, when, None, "A", "S", content, ())
-    return Feed("all", "F", "D", SITE, "", SITE, "en", "Shop", "tag:x,2000:feed:all", (item,), when, SITE)
+    return Feed("all", "F", "D", SITE, SITE, "en", "Shop", "tag:x,2000:feed:all", (item,), when, SITE)
 
 
 def test_a_relative_url_left_in_content_stops_the_feed() -> None:

@@ -15,6 +15,7 @@ import pytest
 import yaml
 from lxml import etree, html
 
+from followhome.feeds.formats import feed_path
 from tests.conftest import Project
 from tests.helpers import minimal_project, story, update
 
@@ -22,9 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads(
     (Path(__file__).parent / "schemas" / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8")
 )
-FOLDERS = ["", "stories/", "updates/"] + [
-    f"values/{p.stem}/" for p in sorted((ROOT / "content" / "values").glob("*.md"))
+KEYS = ["all", "stories", "updates"] + [
+    f"value-{p.stem}" for p in sorted((ROOT / "content" / "values").glob("*.md"))
 ]
+FORMATS = ("rss", "atom", "json")
+FEED_FILES = {feed_path(key, fmt) for key in KEYS for fmt in FORMATS}
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 RFC822 = re.compile(
@@ -44,8 +47,7 @@ STORIES = {p.stem: _front(p) for p in sorted((ROOT / "content" / "stories").glob
 
 
 def _feeds(project: Project, fmt: str) -> dict[str, Path]:
-    name = {"rss": "feed.xml", "atom": "atom.xml", "json": "feed.json"}[fmt]
-    return {folder: project.site / folder / name for folder in FOLDERS}
+    return {key: project.site / feed_path(key, fmt) for key in KEYS}
 
 
 def _validator() -> jsonschema.protocols.Validator:
@@ -58,19 +60,19 @@ def _validator() -> jsonschema.protocols.Validator:
 
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_every_xml_feed_parses_cleanly(built_demo: Project, fmt: str) -> None:
-    for folder, path in _feeds(built_demo, fmt).items():
+    for key, path in _feeds(built_demo, fmt).items():
         parsed = feedparser.parse(path.read_bytes())
-        assert parsed.bozo == 0, (folder, parsed.get("bozo_exception"))
+        assert parsed.bozo == 0, (key, parsed.get("bozo_exception"))
         assert parsed.version == ("rss20" if fmt == "rss" else "atom10")
         assert parsed.feed.title
 
 
 def test_every_json_feed_matches_the_1_1_schema(built_demo: Project) -> None:
     validator = _validator()
-    for folder, path in _feeds(built_demo, "json").items():
+    for key, path in _feeds(built_demo, "json").items():
         data = json.loads(path.read_text(encoding="utf-8"))
         errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(data)]
-        assert errors == [], folder
+        assert errors == [], key
         assert "null" not in path.read_text(encoding="utf-8")
 
 
@@ -89,7 +91,7 @@ def test_json_schema_check_can_fail() -> None:
 
 
 def test_rss_follows_the_validator_rules(built_demo: Project) -> None:
-    for folder, path in _feeds(built_demo, "rss").items():
+    for key, path in _feeds(built_demo, "rss").items():
         channel = etree.parse(str(path)).getroot().find("channel")
         assert channel is not None
         for required in ("title", "link", "description"):
@@ -97,7 +99,7 @@ def test_rss_follows_the_validator_rules(built_demo: Project) -> None:
         self_link = channel.find(f"{ATOM}link")
         assert self_link is not None
         assert self_link.get("rel") == "self"
-        assert self_link.get("href") == f"{SITE}{folder}feed.xml"
+        assert self_link.get("href") == f"{SITE}{feed_path(key, 'rss')}"
         assert self_link.get("type") == "application/rss+xml"
         assert RFC822.match(channel.findtext("lastBuildDate") or "")
         guids = []
@@ -114,13 +116,13 @@ def test_rss_follows_the_validator_rules(built_demo: Project) -> None:
 
 
 def test_atom_follows_the_validator_rules(built_demo: Project) -> None:
-    for folder, path in _feeds(built_demo, "atom").items():
+    for key, path in _feeds(built_demo, "atom").items():
         feed = etree.parse(str(path)).getroot()
         assert feed.tag == f"{ATOM}feed"
         assert re.match(r"^tag:[a-z0-9.-]+,\d{4}(-\d\d){0,2}:feed:", feed.findtext(f"{ATOM}id") or "")
         assert RFC3339.match(feed.findtext(f"{ATOM}updated") or "")
         links = {link.get("rel"): link.get("href") for link in feed.findall(f"{ATOM}link")}
-        assert links["self"] == f"{SITE}{folder}atom.xml"
+        assert links["self"] == f"{SITE}{feed_path(key, 'atom')}"
         assert links["alternate"].startswith(SITE)
         assert feed.findtext(f"{ATOM}author/{ATOM}name")
         ids = []
@@ -138,8 +140,8 @@ def test_atom_follows_the_validator_rules(built_demo: Project) -> None:
 # --- what is in them ----------------------------------------------------------------
 
 
-def _rss_items(project: Project, folder: str = "") -> dict[str, Any]:
-    parsed = feedparser.parse((project.site / folder / "feed.xml").read_bytes())
+def _rss_items(project: Project, key: str = "all") -> dict[str, Any]:
+    parsed = feedparser.parse((project.site / feed_path(key, "rss")).read_bytes())
     return {entry.id: entry for entry in parsed.entries}
 
 
@@ -158,11 +160,10 @@ def test_only_consented_live_items_appear(built_demo: Project) -> None:
 
 
 def test_withdrawn_and_draft_customers_are_in_no_feed(built_demo: Project) -> None:
-    for folder in FOLDERS:
-        for name in ("feed.xml", "atom.xml", "feed.json"):
-            text = (built_demo.site / folder / name).read_text(encoding="utf-8")
-            for needle in ("Blackwood-Finch", "Pemberton-Vale", "Theodora", "Ignatius"):
-                assert needle not in text, (folder, name, needle)
+    for name in sorted(FEED_FILES):
+        text = (built_demo.site / name).read_text(encoding="utf-8")
+        for needle in ("Blackwood-Finch", "Pemberton-Vale", "Theodora", "Ignatius"):
+            assert needle not in text, (name, needle)
 
 
 def test_names_follow_show_as_in_authors_and_content(built_demo: Project) -> None:
@@ -195,8 +196,8 @@ def test_disclosure_sits_next_to_the_quote(built_demo: Project) -> None:
 
 
 def test_every_url_in_content_is_absolute(built_demo: Project) -> None:
-    for folder in FOLDERS:
-        for entry in feedparser.parse((built_demo.site / folder / "feed.xml").read_bytes()).entries:
+    for key in KEYS:
+        for entry in feedparser.parse((built_demo.site / feed_path(key, "rss")).read_bytes()).entries:
             tree = html.fragment_fromstring(entry.content[0].value, create_parent="div")
             for element in tree.iter():
                 for attribute in ("href", "src"):
@@ -217,7 +218,7 @@ def test_items_are_newest_first_then_by_id_and_feed_date_is_the_newest(built_dem
 
 def test_value_feed_holds_the_items_of_that_value(built_demo: Project) -> None:
     for value in (ROOT / "content" / "values").glob("*.md"):
-        ids = set(_rss_items(built_demo, f"values/{value.stem}/"))
+        ids = set(_rss_items(built_demo, f"value-{value.stem}"))
         expected = {
             m["id"]
             for m in STORIES.values()
@@ -238,22 +239,21 @@ def test_discovery_links_in_page_heads(built_demo: Project) -> None:
         tree = html.fromstring((built_demo.site / url / "index.html").read_text(encoding="utf-8"))
         return {link.get("href") for link in tree.cssselect('head link[rel="alternate"]')}
 
-    site_wide = {f"{SITE}feed.xml", f"{SITE}atom.xml", f"{SITE}feed.json"}
+    site_wide = {"feed.xml", "atom.xml", "feed.json"}
     for url in ("", "stories/the-corked-bottle", "updates", "how-we-choose-stories"):
-        assert site_wide <= alternates(url)
-    assert f"{SITE}values/less-waste/atom.xml" in alternates("values/less-waste")
-    assert f"{SITE}values/less-waste/atom.xml" not in alternates("")
-    assert f"{SITE}stories/feed.xml" in alternates("stories")
+        up = "../" * (url.count("/") + 1) if url else ""
+        assert {up + name for name in site_wide} <= alternates(url)
+    assert "../../value-less-waste.atom.xml" in alternates("values/less-waste")
+    assert not any("value-less-waste" in h for h in alternates(""))
+    assert "../stories.xml" in alternates("stories")
 
 
 def test_subscribe_page_links_every_feed(built_demo: Project) -> None:
     tree = html.fromstring((built_demo.site / "subscribe" / "index.html").read_text(encoding="utf-8"))
     hrefs = {a.get("href") for a in tree.cssselect("article a")}
-    for folder in FOLDERS:
-        for name in ("feed.xml", "atom.xml", "feed.json"):
-            relative = "../" + folder + name
-            assert relative in hrefs, relative
-            assert (built_demo.site / folder / name).is_file()
+    for name in sorted(FEED_FILES):
+        assert "../" + name in hrefs, name
+        assert (built_demo.site / name).is_file()
 
 
 # --- stability ------------------------------------------------------------------------
@@ -263,7 +263,7 @@ def _feed_bytes(project: Project) -> dict[str, bytes]:
     return {
         p.relative_to(project.site).as_posix(): p.read_bytes()
         for p in sorted(project.site.rglob("*"))
-        if p.name in {"feed.xml", "atom.xml", "feed.json"}
+        if p.name in FEED_FILES
     }
 
 
@@ -273,7 +273,7 @@ def test_two_builds_give_byte_identical_feeds(demo: Project) -> None:
     shutil.rmtree(demo.site)
     demo.build()
     assert _feed_bytes(demo) == first
-    assert len(first) == 3 * len(FOLDERS)
+    assert len(first) == 3 * len(KEYS)
 
 
 def test_renaming_and_editing_a_story_keeps_its_id(demo: Project) -> None:
@@ -313,8 +313,8 @@ def _with_feed_options(project: Project, options: str) -> None:
 def test_item_limit(demo: Project) -> None:
     _with_feed_options(demo, "      max_items: 3\n")
     demo.build()
-    for folder in FOLDERS:
-        assert len(feedparser.parse((demo.site / folder / "feed.xml").read_bytes()).entries) <= 3
+    for key in KEYS:
+        assert len(feedparser.parse((demo.site / feed_path(key, "rss")).read_bytes()).entries) <= 3
     assert len(feedparser.parse((demo.site / "feed.xml").read_bytes()).entries) == 3
 
 

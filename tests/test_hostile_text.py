@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,11 @@ def test_hostile_story_builds_with_text_intact_and_no_live_markup(tmp_path: Path
     assert h1.text_content().rstrip("¶") == "Fish & <i>chips</i> *again*"
     assert tree.findtext(".//title") == "Fish & <i>chips</i> *again* - Test Shop"
     assert not tree.cssselect("head i")
-    assert all("alert" not in (script.text or "") for script in tree.iter("script"))
+    code = [s for s in tree.iter("script") if s.get("type") != "application/ld+json"]
+    assert all("alert" not in (script.text or "") for script in code)
+    for data in tree.cssselect('script[type="application/ld+json"]'):
+        assert "<" not in (data.text or "")  # customer text is data here, and cannot close the element
+        json.loads(data.text or "")
     description = tree.cssselect('meta[name="description"]')[0].get("content")
     assert description == "Ask, and you will be told the truth."
 

@@ -12,7 +12,7 @@ import yaml
 from lxml import etree, html
 
 from followhome.loader import load_content
-from tests.conftest import ROOT, Project, copy_demo
+from tests.conftest import ROOT, Project, copy_demo, is_feed
 from tests.helpers import BRAND, minimal_project, story, update
 
 ALL_PLUGINS = "  - followhome-feeds\n  - followhome-email\n"
@@ -44,7 +44,7 @@ def _where(project: Project, needle: str) -> set[str]:
         if needle not in text:
             continue
         name = path.rsplit("/", 1)[-1]
-        if name in {"feed.xml", "atom.xml", "feed.json"}:
+        if path.startswith("site/") and is_feed(path.removeprefix("site/")):
             found.add("feed")
         elif name in {"social.txt", "sms.txt"}:
             found.add("social")
@@ -238,8 +238,8 @@ def test_r8_every_listing_page_and_feed_links_the_policy(built_demo: Project) ->
         tree = html.fromstring((built_demo.site / listing).read_text(encoding="utf-8"))
         hrefs = [a.get("href") or "" for a in tree.cssselect("article a")]
         assert any(h.endswith("how-we-choose-stories/") for h in hrefs), listing
-    for feed in built_demo.site.rglob("*"):
-        if feed.name in {"feed.xml", "atom.xml", "feed.json"}:
+    for feed in built_demo.site.iterdir():
+        if is_feed(feed.name):
             assert "https://oakhill-corner-wines.example/how-we-choose-stories/" in feed.read_text(
                 encoding="utf-8"
             ), feed
@@ -463,9 +463,11 @@ def test_no_executable_markup_in_any_page(hostile_site: Project) -> None:
         # and no script carrying a payload (the corpus's payloads all call alert or msgbox).
         frames = {"iframe", "object", "embed", "base", "applet"}
         assert _live_markup(tree, allow_theme_scripts=True, tags=frames) == [], page
-        scripts = [s.text or "" for s in tree.iter("script")] + [
-            s.get("src", "") for s in tree.iter("script")
-        ]
+        code = [s for s in tree.iter("script") if s.get("type") != "application/ld+json"]
+        scripts = [s.text or "" for s in code] + [s.get("src", "") for s in code]
+        for data in tree.cssselect('script[type="application/ld+json"]'):
+            assert "<" not in (data.text or ""), page  # JSON-LD holds customer text as inert data
+            json.loads(data.text or "")
         assert not any("alert" in s or "msgbox" in s for s in scripts), page
 
 

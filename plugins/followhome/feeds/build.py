@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from followhome.feeds.model import Feed, value_feed_key
+from followhome.feeds.formats import value_feed_key
+from followhome.feeds.model import Feed
 from followhome.items import ItemRenderer, Render
 from followhome.model import Channel, Story, Update
 from followhome.publishing import Edition
@@ -39,7 +40,6 @@ class _Builder:
             title=strip_control(spec.title),
             description=strip_control(spec.description),
             home_url=self.renderer.page_url(spec.home_src),
-            folder=spec.folder,
             site_url=self.renderer.site_url,
             language=self.brand.config.language,
             author=strip_control(self.brand.config.name),
@@ -58,11 +58,9 @@ class _Builder:
             ((s.updated or s.published) for s in everything), key=lambda d: d.timestamp(), default=EPOCH
         )
         specs = [
-            (_Spec("all", name, self.brand.config.promise, layout.HOME, ""), everything),
+            (_Spec("all", name, self.brand.config.promise, layout.HOME), everything),
             (
-                _Spec(
-                    "stories", f"{name}: stories", f"Customer stories from {name}", layout.STORIES, "stories/"
-                ),
+                _Spec("stories", f"{name}: stories", f"Customer stories from {name}", layout.STORIES),
                 stories,
             ),
             (
@@ -71,7 +69,6 @@ class _Builder:
                     f"{name}: updates",
                     f"News, how-tos, offers and events from {name}",
                     layout.UPDATES,
-                    "updates/",
                 ),
                 updates,
             ),
@@ -82,7 +79,6 @@ class _Builder:
                 f"{name}: {value.meta.title}",
                 value.meta.summary,
                 layout.value(value.id),
-                f"values/{value.id}/",
             )
             specs.append((spec, [s for s in everything if value.id in s.meta.values]))
         return [self.feed(spec, sources, newest) for spec, sources in specs]
@@ -90,13 +86,12 @@ class _Builder:
 
 @dataclass(frozen=True)
 class _Spec:
-    """What a feed is about: its key, wording, page and folder."""
+    """What a feed is about: its key, wording and page."""
 
     key: str
     title: str
     description: str
     home_src: str
-    folder: str
 
 
 def build_feeds(edition: Edition, render: Render, options: FeedOptions | None = None) -> list[Feed]:

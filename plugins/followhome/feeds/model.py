@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from followhome.feeds.formats import FORMATS
+from followhome.feeds.formats import feed_path, value_feed_key
 from followhome.items import RenderedItem
 from followhome.site import layout
 
@@ -21,8 +21,6 @@ class Feed:
     description: str
     home_url: str
     """Absolute URL of the page the feed belongs to."""
-    folder: str
-    """Site-relative folder of the feed files (``""``, ``stories/``, ``values/<id>/``)."""
     site_url: str
     language: str
     author: str
@@ -34,14 +32,10 @@ class Feed:
 
     def path(self, fmt: str) -> str:
         """Site-relative path of the file in format ``fmt``."""
-        return f"{self.folder}{FORMATS[fmt]}"
+        return feed_path(self.key, fmt)
 
     def url(self, fmt: str) -> str:
         return f"{self.site_url}{self.path(fmt)}"
-
-
-def value_feed_key(value_id: str) -> str:
-    return f"value-{value_id}"
 
 
 def feed_keys_for(src_uri: str) -> list[str]:

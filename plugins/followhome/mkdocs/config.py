@@ -15,3 +15,7 @@ class FollowhomeConfig(base.Config):  # type: ignore[no-untyped-call]
     """Stories shown on the home page."""
     latest_updates = c.Type(int, default=3)
     """Updates shown on the home page."""
+    social_cards = c.Type(bool, default=True)
+    """Draw a 1200x630 card per value and story for Open Graph and Twitter previews."""
+    cache_dir = c.Type(str, default=".cache/followhome")
+    """Where drawn cards are kept between builds, relative to mkdocs.yml."""

@@ -31,11 +31,15 @@ class FeedsConfig(base.Config):  # type: ignore[no-untyped-call]
     """Warn when a feed file grows beyond this many kilobytes."""
 
 
-def discovery_tags(feeds: list[Feed]) -> str:
-    """``<link rel="alternate">`` tags for the head of a page."""
+def discovery_tags(feeds: list[Feed], page_url: str) -> str:
+    """``<link rel="alternate">`` tags for the head of the page at ``page_url``.
+
+    The links are relative, so a preview (``mkdocs serve``) points at its own feeds.
+    """
+    up = "../" * page_url.count("/")
     return "".join(
         f'<link rel="alternate" type="{MEDIA_TYPES[fmt]}" '
-        f'title="{html.escape(feed.title)} ({FORMAT_NAMES[fmt]})" href="{html.escape(feed.url(fmt))}">'
+        f'title="{html.escape(feed.title)} ({FORMAT_NAMES[fmt]})" href="{html.escape(up + feed.path(fmt))}">'
         for feed in feeds
         for fmt in FORMATS
     )
@@ -86,6 +90,6 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):  # type: ignore[no-untyped-call]
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.feeds:
             return output
-        tags = discovery_tags(self._feeds_for(page))
+        tags = discovery_tags(self._feeds_for(page), page.url)
         head_end = output.find("</head>")
         return output if head_end < 0 else output[:head_end] + tags + output[head_end:]

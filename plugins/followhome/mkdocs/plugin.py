@@ -21,6 +21,7 @@ from mkdocs.structure.pages import Page
 from followhome.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
 from followhome.mkdocs.config import FollowhomeConfig
 from followhome.mkdocs.context import plugin_enabled, set_edition
+from followhome.mkdocs.sharing import Sharing, card_cache
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import Value
 from followhome.problems import Problem, sort_problems
@@ -33,6 +34,7 @@ from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, componen
 from followhome.today import TodayError, resolve_today
 
 log = get_plugin_logger(__name__)
+SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
 FEEDS_PLUGIN = "followhome-feeds"
 
 
@@ -87,6 +89,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
     def __init__(self) -> None:
         self.edition: Edition | None = None
         self.auto_nav = False
+        self.sharing: Sharing | None = None
 
     # on_config runs first among plugins (priority 100) so the brand's site_url, theme
     # and Markdown extensions are in place before any other plugin reads them.
@@ -95,6 +98,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         # Reset per-build state: under `mkdocs serve` the instance survives rebuilds.
         self.edition = None
         self.auto_nav = False
+        self.sharing = None
         set_edition(config, None)
         if not self.config.enabled:
             return config
@@ -153,6 +157,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         for file in [f for f in files if _owned_by_followhome(f)]:
             files.remove(file)
         options = SiteOptions(
+            directory_urls=config.use_directory_urls,
             per_page=self.config.per_page,
             featured=self.config.featured,
             latest_updates=self.config.latest_updates,
@@ -163,6 +168,9 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
         for path, notice in withdrawn_notices(edition, config.use_directory_urls):
             files.append(File.generated(config, path, content=notice))
+        if self.config.social_cards:
+            self.sharing = Sharing(edition, card_cache(config, self.config.cache_dir))
+            self.sharing.add_cards(files, config)
         files.append(File.generated(config, COMPONENTS_CSS, content=components_css()))
         if BRAND_CSS in config.extra_css:
             palette = edition.catalog.brand.config.image.palette
@@ -185,3 +193,16 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         if self.edition is None or not _untrusted_page(page.file.src_uri):
             return html
         return clean_page_html(html)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self.edition is None:
+            return output
+        extra = self.sharing.head(page, config) if self.sharing else ""
+        # Name Material's search dialog for assistive technology (axe: aria-dialog-name).
+        output = output.replace(SEARCH_DIALOG, SEARCH_DIALOG + ' aria-label="Search"', 1)
+        head_end = output.find("</head>")
+        return output if head_end < 0 else output[:head_end] + extra + output[head_end:]
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.sharing is not None:
+            self.sharing.cache.prune()  # a withdrawn story's card leaves the cache too

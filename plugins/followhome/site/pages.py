@@ -13,12 +13,13 @@ from typing import TypeVar
 
 import yaml
 
-from followhome.feeds.formats import FORMAT_NAMES, FORMATS
+from followhome.feeds.formats import FORMAT_NAMES, feed_path, value_feed_key
 from followhome.model import Channel, Story, Update, Value
-from followhome.publishing import Edition
+from followhome.publishing import Edition, story_channels
 from followhome.site import layout
 from followhome.site.blocks import quote_block
 from followhome.site.mdtext import human_date, inline, time_tag
+from followhome.site.sharing import share_links
 
 T = TypeVar("T")
 
@@ -41,6 +42,7 @@ class SiteOptions:
     icons: bool = True
     feeds: bool = False
     """Whether feed files exist (the followhome-feeds plugin is on), so pages link them."""
+    directory_urls: bool = True
 
 
 @dataclass(frozen=True)
@@ -99,24 +101,31 @@ class _Site:
         values = self.catalog.values_of(item)
         return " · ".join(f"[{inline(v.meta.title)}]({layout.link(at, layout.value(v.id))})" for v in values)
 
-    def feed_links(self, at: str, folder: str) -> str:
-        """``RSS · Atom · JSON Feed`` links to the feed files in ``folder``, or nothing."""
+    def feed_links(self, at: str, key: str) -> str:
+        """``RSS · Atom · JSON Feed`` links to the files of feed ``key``, or nothing."""
         if not self.options.feeds:
             return ""
         return " · ".join(
-            f"[{FORMAT_NAMES[fmt]}]({layout.link(at, folder + name)})" for fmt, name in FORMATS.items()
+            f"[{FORMAT_NAMES[fmt]}]({layout.link(at, feed_path(key, fmt))})" for fmt in FORMAT_NAMES
         )
 
-    def follow_line(self, at: str, folder: str, what: str) -> str:
-        links = self.feed_links(at, folder)
+    def follow_line(self, at: str, key: str, what: str) -> str:
+        links = self.feed_links(at, key)
         return f'<p class="fh-follow" markdown>Follow {what}: {links}</p>\n\n' if links else ""
 
     def policy_link(self, at: str) -> str:
         return f"[{POLICY_TITLE}]({layout.link(at, layout.POLICY)})"
 
     def story_card(self, at: str, story: Story) -> str:
-        body = f"{self.quote(story)}\n{inline(story.meta.takeaway)}"
-        return _card("fh-story-card", story.meta.title, layout.link(at, layout.story(story.slug)), body)
+        """The customer's words first, then the story's title and takeaway."""
+        link = layout.link(at, layout.story(story.slug))
+        return (
+            '<article class="fh-card fh-story-card" markdown>\n\n'
+            f"{self.quote(story)}\n"
+            f"### [{inline(story.meta.title)}]({link})\n\n"
+            f"{inline(story.meta.takeaway)}\n\n"
+            "</article>\n"
+        )
 
     def update_line(self, update: Update) -> str:
         parts = [UPDATE_KINDS[update.meta.kind], time_tag(update.published.date())]
@@ -191,6 +200,12 @@ class _Site:
                 "*Edited: we shortened or clarified these words, with the customer's agreement.*{ .fh-edited }"
             )
         details += [dates, self.policy_link(at)]
+        if Channel.SOCIAL in story_channels(story, self.edition.today):
+            url = self.catalog.brand.url + layout.url(at, self.options.directory_urls)
+            links = " · ".join(f"[{label}](<{href}>)" for label, href in share_links(url, meta.title))
+            details.append(
+                f'<nav class="fh-share" aria-label="Share this story" markdown>Share: {links}</nav>'
+            )
         markdown = (
             _front(title=meta.title, description=meta.takeaway)
             + f"# {inline(meta.title)}\n\n"
@@ -216,7 +231,7 @@ class _Site:
                 heading
                 + "What our customers told us, in their own words, newest first. "
                 + f"{self.policy_link(at)}.\n\n"
-                + self.follow_line(at, "stories/", "new stories")
+                + self.follow_line(at, "stories", "new stories")
                 + (f'<p class="fh-filter" markdown>Stories by value: {filters}</p>\n\n' if filters else "")
             )
 
@@ -237,7 +252,7 @@ class _Site:
             return (
                 heading
                 + f"News, how-tos, offers and events, newest first. {self.policy_link(at)}.\n\n"
-                + self.follow_line(at, "updates/", "new updates")
+                + self.follow_line(at, "updates", "new updates")
             )
 
         return self.paginated(
@@ -286,7 +301,7 @@ class _Site:
                 return f"# {inline(title)} — page {number}\n\n{self.policy_link(at)}\n\n## Stories that show it\n\n"
             out = (
                 f"# {inline(title)}\n\n*{inline(value.meta.summary)}*{{ .fh-summary }}\n\n{value.body.strip()}\n\n"
-                + self.follow_line(at, f"values/{value.id}/", "this value")
+                + self.follow_line(at, value_feed_key(value.id), "this value")
             )
             if updates:
                 shown = updates[: self.options.per_page]
@@ -382,13 +397,13 @@ class _Site:
             )
         if self.options.feeds:
             at = layout.SUBSCRIBE
-            rows = [("Everything", ""), ("Stories", "stories/"), ("Updates", "updates/")]
-            rows += [(f"Value: {inline(v.meta.title)}", f"values/{v.id}/") for v in self.catalog.values]
+            rows = [("Everything", "all"), ("Stories", "stories"), ("Updates", "updates")]
+            rows += [(f"Value: {inline(v.meta.title)}", value_feed_key(v.id)) for v in self.catalog.values]
             parts.append(
                 "## In your feed reader\n\n"
                 "Paste one of these addresses into a feed reader, or into an RSS-to-email service.\n\n"
                 "| Feed | Formats |\n| --- | --- |\n"
-                + "".join(f"| {label} | {self.feed_links(at, folder)} |\n" for label, folder in rows)
+                + "".join(f"| {label} | {self.feed_links(at, key)} |\n" for label, key in rows)
                 + "\n"
             )
         if channels.social:
