@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed-stamp
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint check schema tone tone-report clean
+.PHONY: site serve test lint check schema tone tone-report chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check plugins hooks tests benchmarks
 	$(BIN)/mypy
 
-test: $(STAMP) $(NODE_STAMP) lint
+# Browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests (needs root)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-liberation; }
+
+test: $(STAMP) $(NODE_STAMP) chromium lint
 	$(BIN)/pytest
 
 clean:

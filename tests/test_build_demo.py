@@ -184,7 +184,7 @@ def test_stories_listing_is_newest_first_and_paginates(tmp_path: Path) -> None:
     for url in page_urls:
         tree = _page(project, url)
         seen += [
-            a.get("href").rstrip("/").split("/")[-1] for a in tree.cssselect("article.fh-story-card h3 a")
+            a.get("href").rstrip("/").split("/")[-1] for a in tree.cssselect("article.fh-story-card h2 a")
         ]
     assert seen == expected
     assert not (project.site / "stories" / "page" / "4").exists()

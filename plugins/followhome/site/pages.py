@@ -78,9 +78,10 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [items]
 
 
-def _card(kind: str, title: str, link: str, body: str) -> str:
+def _card(kind: str, title: str, link: str, body: str, level: int = 3) -> str:
     """A listing entry: linked title, then ``body`` (Markdown)."""
-    return f'<article class="fh-card {kind}" markdown>\n\n### [{inline(title)}]({link})\n\n{body}\n\n</article>\n'
+    heading = "#" * level
+    return f'<article class="fh-card {kind}" markdown>\n\n{heading} [{inline(title)}]({link})\n\n{body}\n\n</article>\n'
 
 
 class _Site:
@@ -116,13 +117,13 @@ class _Site:
     def policy_link(self, at: str) -> str:
         return f"[{POLICY_TITLE}]({layout.link(at, layout.POLICY)})"
 
-    def story_card(self, at: str, story: Story) -> str:
+    def story_card(self, at: str, story: Story, level: int = 3) -> str:
         """The customer's words first, then the story's title and takeaway."""
         link = layout.link(at, layout.story(story.slug))
         return (
             '<article class="fh-card fh-story-card" markdown>\n\n'
             f"{self.quote(story)}\n"
-            f"### [{inline(story.meta.title)}]({link})\n\n"
+            f"{'#' * level} [{inline(story.meta.title)}]({link})\n\n"
             f"{inline(story.meta.takeaway)}\n\n"
             "</article>\n"
         )
@@ -133,9 +134,11 @@ class _Site:
             parts.append(f"until {time_tag(update.meta.expires)}")
         return '<p class="fh-meta" markdown>' + " · ".join(parts) + "</p>"
 
-    def update_card(self, at: str, update: Update) -> str:
+    def update_card(self, at: str, update: Update, level: int = 3) -> str:
         body = f"{self.update_line(update)}\n\n{inline(update.meta.summary)}"
-        return _card("fh-update-card", update.meta.title, layout.link(at, layout.update(update.slug)), body)
+        return _card(
+            "fh-update-card", update.meta.title, layout.link(at, layout.update(update.slug)), body, level
+        )
 
     def pager(self, first: str, at: str, number: int, total: int, noun: str) -> str:
         if total <= 1:
@@ -238,7 +241,7 @@ class _Site:
         return self.paginated(
             layout.STORIES,
             stories,
-            self.story_card,
+            lambda at, story: self.story_card(at, story, level=2),  # right under the page's h1
             "Stories",
             "stories",
             head,
@@ -258,7 +261,7 @@ class _Site:
         return self.paginated(
             layout.UPDATES,
             self.edition.current_updates(),
-            self.update_card,
+            lambda at, update: self.update_card(at, update, level=2),
             "Updates",
             "updates",
             head,
