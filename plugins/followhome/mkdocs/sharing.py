@@ -33,23 +33,30 @@ class Sharing:
     def add_cards(self, files: Files, config: MkDocsConfig) -> None:
         brand = self.edition.catalog.brand.config
         palette = brand.image.palette
+        wanted: list[tuple[str, str, Card]] = []  # (page source, card path in the site, card)
 
-        def card(src_path: str, title: str, text: str) -> str:
-            image = self.cache.path(Card(brand.name, title, text, palette.primary, palette.accent))
-            files.append(File.generated(config, src_path, abs_src_path=str(image)))
-            return src_path
+        def card(page_src: str, src_path: str, title: str, text: str) -> None:
+            wanted.append(
+                (page_src, src_path, Card(brand.name, title, text, palette.primary, palette.accent))
+            )
 
-        site_card = card(SITE_CARD, brand.name, brand.promise)
-        self.cards[layout.HOME] = site_card
+        card(layout.HOME, SITE_CARD, brand.name, brand.promise)
         for value in self.edition.catalog.values:
-            self.cards[layout.value(value.id)] = card(
-                f"assets/cards/values/{value.id}.png", value.meta.title, value.meta.summary
+            card(
+                layout.value(value.id),
+                f"assets/cards/values/{value.id}.png",
+                value.meta.title,
+                value.meta.summary,
             )
         for story in self.edition.stories(Channel.SITE):
             src = layout.story(story.slug)
             self.stories[src] = story
             words = f"\u201c{' '.join(story.meta.quote.split())}\u201d - {display_name(story.meta.customer)}"
-            self.cards[src] = card(f"assets/cards/stories/{story.slug}.png", story.meta.title, words)
+            card(src, f"assets/cards/stories/{story.slug}.png", story.meta.title, words)
+        images = self.cache.paths([c for _, _, c in wanted])
+        for (page_src, src_path, _), image in zip(wanted, images, strict=True):
+            files.append(File.generated(config, src_path, abs_src_path=str(image)))
+            self.cards[page_src] = src_path
 
     def head(self, page: Page, config: MkDocsConfig) -> str:
         brand = self.edition.catalog.brand

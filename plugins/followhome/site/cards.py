@@ -7,7 +7,11 @@ drawn on them, so a rebuild only draws what changed.
 from __future__ import annotations
 
 import hashlib
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -62,12 +66,15 @@ def _lines(
     return lines
 
 
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
 def draw_card(card: Card) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), card.primary)
     draw = ImageDraw.Draw(image)
-    small = ImageFont.load_default(size=34)
-    big = ImageFont.load_default(size=64)
-    body = ImageFont.load_default(size=38)
+    small, big, body = _font(34), _font(64), _font(38)
     draw.rectangle((0, HEIGHT - 24, WIDTH, HEIGHT), fill=card.accent)
     draw.text((MARGIN, 60), card.brand, font=small, fill="#ffffff")
     y = 140
@@ -79,7 +86,7 @@ def draw_card(card: Card) -> bytes:
         draw.text((MARGIN, y), line, font=body, fill="#f3e9ec")
         y += 52
     out = BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG", compress_level=1)  # encoding dominates; level 1 is 2x faster, 15% larger
     return out.getvalue()
 
 
@@ -95,10 +102,15 @@ class CardCache:
         self.used.add(target.name)
         if not target.is_file():
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial = target.with_suffix(".tmp")
+            partial = target.with_suffix(f".{threading.get_ident()}.tmp")
             partial.write_bytes(draw_card(card))
             partial.replace(target)
         return target
+
+    def paths(self, cards: list[Card]) -> list[Path]:
+        """Draw the missing cards on every core (Pillow releases the GIL while encoding)."""
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            return list(pool.map(self.path, cards))
 
     def prune(self) -> None:
         """Delete cards not drawn for this build (a withdrawn story's card goes too)."""

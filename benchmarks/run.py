@@ -1,0 +1,153 @@
+"""followhome against plain MkDocs on the same content, at several sizes.
+
+    python -m benchmarks.run [--sizes 1000 5000 10000] [--runs 3] [--serve]
+
+For each size N it generates a synthetic site (N stories, N/10 updates, 5 values) and, in
+one run, alternates two builds:
+
+(a) plain: MkDocs + Material on the same Markdown files (brand.yml left out, the raw
+    story/update/value files as pages, a flat nav of the home page only, no followhome
+    plugins);
+(b) followhome: the demo's mkdocs.yml, i.e. pages, listings, value pages, feeds, the email
+    outbox, the tone meter and social cards.
+
+It reports the median wall time, the peak memory (max RSS of the build process) and the
+ratio b/a. With --serve it also measures how long `mkdocs serve` takes to rebuild after
+one story is edited, at the first size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.generate import generate
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = str(ROOT / ".venv" / "bin" / "mkdocs")
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "FOLLOWHOME_TODAY": "2026-11-23"}
+PLAIN_CONFIG = """site_name: Plain
+docs_dir: content
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+nav:
+  - index.md
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - tables
+  - toc:
+      permalink: true
+"""
+
+
+def _build(project: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one `mkdocs build`; RSS from GNU time when present."""
+    time_bin = "/usr/bin/time"
+    prefix = [time_bin, "-f", "%M"] if Path(time_bin).exists() else []
+    started = time.perf_counter()
+    run = subprocess.run(
+        [*prefix, MKDOCS, "build", "-q"], cwd=project, env=ENV, check=True, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    peak = int(run.stderr.strip().splitlines()[-1]) / 1024 if prefix else float("nan")
+    return seconds, peak
+
+
+def _plain(followhome: Path, out: Path) -> Path:
+    shutil.copytree(followhome / "content", out / "content", ignore=shutil.ignore_patterns("brand.yml"))
+    (out / "mkdocs.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
+    return out
+
+
+def measure(size: int, runs: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp)
+        full = generate(base / "followhome", size, size // 10)
+        plain = _plain(full, base / "plain")
+        times: dict[str, list[float]] = {"plain": [], "followhome": []}
+        peaks: dict[str, list[float]] = {"plain": [], "followhome": []}
+        for _ in range(runs):  # alternate, so drift on the machine hits both alike
+            for name, project in (("plain", plain), ("followhome", full)):
+                seconds, peak = _build(project)
+                times[name].append(seconds)
+                peaks[name].append(peak)
+        result = {f"{k}_s": statistics.median(v) for k, v in times.items()}
+        result.update({f"{k}_mb": max(v) for k, v in peaks.items()})
+        result["ratio"] = result["followhome_s"] / result["plain_s"]
+        return result
+
+
+def serve_rebuild(size: int) -> float:
+    """Seconds from saving an edited story to `mkdocs serve` finishing its rebuild."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = generate(Path(tmp) / "site", size, size // 10)
+        process = subprocess.Popen(
+            [MKDOCS, "serve", "-a", "127.0.0.1:8765", "--no-livereload"],
+            cwd=project,
+            env=ENV,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            for line in process.stdout:
+                if "Serving on" in line:
+                    break
+            time.sleep(2)
+            story = project / "content" / "stories" / "story-00007.md"
+            story.write_text(
+                story.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8"
+            )
+            edited = time.perf_counter()
+            for line in process.stdout:
+                if re.search(r"Documentation built in", line):
+                    return time.perf_counter() - edited
+            raise RuntimeError("mkdocs serve stopped before rebuilding")
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--serve", action="store_true")
+    args = parser.parse_args()
+    print(f"{'N':>6} {'plain s':>8} {'followhome s':>13} {'ratio':>6} {'plain MB':>9} {'followhome MB':>14}")
+    results = {}
+    for size in args.sizes:
+        row = measure(size, args.runs)
+        results[size] = row
+        print(
+            f"{size:6d} {row['plain_s']:8.1f} {row['followhome_s']:13.1f} {row['ratio']:6.2f} "
+            f"{row['plain_mb']:9.0f} {row['followhome_mb']:14.0f}",
+            flush=True,
+        )
+    if len(args.sizes) > 1:
+        small, large = min(args.sizes), max(args.sizes)
+        growth = results[large]["followhome_s"] / results[small]["followhome_s"]
+        print(f"time({large}) / time({small}) = {growth:.2f} (linear would be {large / small:.0f})")
+    if args.serve:
+        print(
+            f"mkdocs serve rebuild after editing one story at N={args.sizes[0]}: {serve_rebuild(args.sizes[0]):.1f} s"
+        )
+
+
+if __name__ == "__main__":
+    main()
