@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 BRAND = """\
 name: Test Shop
@@ -112,3 +115,12 @@ def minimal_project(root: Path, feeds: bool = False) -> Path:
     plugins = MKDOCS_YML + ("  - followhome-feeds\n" if feeds else "")
     (root / "mkdocs.yml").write_text(plugins, encoding="utf-8")
     return root
+
+
+def front(path: Path) -> dict[str, Any]:
+    """A Markdown file's front matter read with plain YAML, all values as text
+    (independent of followhome's own loader)."""
+    data: dict[str, Any] = yaml.load(
+        path.read_text(encoding="utf-8").split("---\n")[1], Loader=yaml.BaseLoader
+    )
+    return data

@@ -25,3 +25,11 @@ def test_email_benchmark_runs_on_a_small_site() -> None:
 
     rows = {label: count for label, _, count in email_run(stories=12, updates=3)}
     assert rows["email fragments (inlined + text)"] == 15
+
+
+def test_comparison_runner_builds_both_sites() -> None:
+    from benchmarks.run import measure
+
+    row = measure(size=10, runs=1)
+    assert row["plain_s"] > 0 and row["followhome_s"] > 0
+    assert row["ratio"] == row["followhome_s"] / row["plain_s"]

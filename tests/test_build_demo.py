@@ -12,19 +12,14 @@ import yaml
 from lxml import html
 
 from tests.conftest import Project, copy_demo, is_feed
+from tests.helpers import front
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _front(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.load(text.split("---\n")[1], Loader=yaml.BaseLoader)
-    return data
-
-
 def _stories() -> dict[str, dict[str, Any]]:
     """Demo stories' front matter, read with plain YAML (independent of followhome)."""
-    return {p.stem: _front(p) for p in sorted((ROOT / "content" / "stories").glob("*.md"))}
+    return {p.stem: front(p) for p in sorted((ROOT / "content" / "stories").glob("*.md"))}
 
 
 def _on_site(meta: dict[str, Any]) -> bool:
@@ -66,7 +61,7 @@ def test_demo_has_the_cases_the_issue_asks_for() -> None:
         "initials",
         "anonymous",
     }
-    updates = [_front(p) for p in (ROOT / "content" / "updates").glob("*.md")]
+    updates = [front(p) for p in (ROOT / "content" / "updates").glob("*.md")]
     assert len(updates) >= 6
     assert any(u["kind"] == "offer" and u.get("expires", "9999") < "2026-11-23" for u in updates)
     assert len(list((ROOT / "content" / "values").glob("*.md"))) == 5
@@ -219,7 +214,7 @@ def test_home_states_the_promise_values_stories_and_updates(built_demo: Project)
     text = _text(tree)
     assert brand["promise"] in text
     for value in (ROOT / "content" / "values").glob("*.md"):
-        assert _front(value)["title"] in text
+        assert front(value)["title"] in text
     featured = [s for s in PUBLISHED if STORIES[s].get("featured") == "true"]
     for slug in featured:
         assert STORIES[slug]["title"] in text

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from aiosmtpd.controller import Controller
 from lxml import html
 
@@ -28,21 +27,14 @@ from followhome.email.snippets import SMS_LIMIT, SOCIAL_LIMIT, snippets
 from followhome.items import ItemRenderer, RenderedItem
 from followhome.mkdocs.standalone import load_site
 from tests.conftest import ROOT, TODAY, Project, copy_demo, run_tool
-from tests.helpers import minimal_project, story
+from tests.helpers import front, minimal_project, story
 
 GOLDEN = Path(__file__).parent / "golden" / "email"
 SITE = "https://oakhill-corner-wines.example/"
 UNSUBSCRIBE_URL = "https://oakhill-corner-wines.example/unsubscribe/"
 
 
-def _front(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load(
-        path.read_text(encoding="utf-8").split("---\n")[1], Loader=yaml.BaseLoader
-    )
-    return data
-
-
-STORIES = {p.stem: _front(p) for p in sorted((ROOT / "content" / "stories").glob("*.md"))}
+STORIES = {p.stem: front(p) for p in sorted((ROOT / "content" / "stories").glob("*.md"))}
 
 
 def _outbox(project: Project) -> dict[str, str]:

@@ -12,12 +12,11 @@ from typing import Any
 import feedparser
 import jsonschema
 import pytest
-import yaml
 from lxml import etree, html
 
 from followhome.feeds.formats import feed_path
 from tests.conftest import Project
-from tests.helpers import minimal_project, story, update
+from tests.helpers import front, minimal_project, story, update
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads(
@@ -36,14 +35,7 @@ RFC822 = re.compile(
 SITE = "https://oakhill-corner-wines.example/"
 
 
-def _front(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load(
-        path.read_text(encoding="utf-8").split("---\n")[1], Loader=yaml.BaseLoader
-    )
-    return data
-
-
-STORIES = {p.stem: _front(p) for p in sorted((ROOT / "content" / "stories").glob("*.md"))}
+STORIES = {p.stem: front(p) for p in sorted((ROOT / "content" / "stories").glob("*.md"))}
 
 
 def _feeds(project: Project, fmt: str) -> dict[str, Path]:
@@ -153,7 +145,7 @@ def test_only_consented_live_items_appear(built_demo: Project) -> None:
             meta["status"] == "published" and "withdrawn" not in consent and "feed" in consent["channels"]
         )
         assert (meta["id"] in ids) == wanted, meta["id"]
-    updates = {p.stem: _front(p) for p in (ROOT / "content" / "updates").glob("*.md")}
+    updates = {p.stem: front(p) for p in (ROOT / "content" / "updates").glob("*.md")}
     assert updates["august-refill-month"]["id"] not in ids  # expired offer
     assert updates["christmas-opening-hours"]["id"] not in ids  # draft
     assert updates["a-mixed-case-from-small-growers"]["id"] in ids
@@ -280,7 +272,7 @@ def test_renaming_and_editing_a_story_keeps_its_id(demo: Project) -> None:
     demo.build()
     before = _rss_items(demo)
     old = demo.content / "stories" / "supper-on-a-tuesday.md"
-    meta = _front(old)
+    meta = front(old)
     text = old.read_text(encoding="utf-8")
     text = text.replace(f"title: {meta['title']}", "title: A Tuesday supper, retitled", 1)
     text = text.replace(f"date: {meta['date']}", "date: 2026-11-20", 1)

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import yaml
 from lxml import html
 from PIL import Image
 
 from tests.conftest import ROOT, Project, copy_demo
+from tests.helpers import front
 
 SITE = "https://oakhill-corner-wines.example/"
 
 
-def _front(path: Path) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load(
-        path.read_text(encoding="utf-8").split("---\n")[1], Loader=yaml.BaseLoader
-    )
-    return data
-
-
-STORIES = {p.stem: _front(p) for p in sorted((ROOT / "content" / "stories").glob("*.md"))}
+STORIES = {p.stem: front(p) for p in sorted((ROOT / "content" / "stories").glob("*.md"))}
 
 
 def _tree(project: Project, url: str) -> html.HtmlElement:
