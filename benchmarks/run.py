@@ -94,7 +94,7 @@ def serve_rebuild(size: int) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         project = generate(Path(tmp) / "site", size, size // 10)
         process = subprocess.Popen(
-            [MKDOCS, "serve", "-a", "127.0.0.1:8765", "--no-livereload"],
+            [MKDOCS, "serve", "-a", "127.0.0.1:8765"],
             cwd=project,
             env=ENV,
             stdout=subprocess.PIPE,
