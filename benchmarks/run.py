@@ -109,7 +109,7 @@ def serve_rebuild(size: int) -> float:
             time.sleep(2)
             story = project / "content" / "stories" / "story-00007.md"
             story.write_text(
-                story.read_text(encoding="utf-8").replace("title: ", "title: Edited ", 1), encoding="utf-8"
+                story.read_text(encoding="utf-8") + "\nOne more sentence, edited.\n", encoding="utf-8"
             )
             edited = time.perf_counter()
             for line in process.stdout:
