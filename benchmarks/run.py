@@ -22,6 +22,7 @@ import argparse
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import tempfile
@@ -89,12 +90,19 @@ def measure(size: int, runs: int) -> dict[str, float]:
         return result
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def serve_rebuild(size: int) -> float:
     """Seconds from saving an edited story to `mkdocs serve` finishing its rebuild."""
     with tempfile.TemporaryDirectory() as tmp:
         project = generate(Path(tmp) / "site", size, size // 10)
         process = subprocess.Popen(
-            [MKDOCS, "serve", "-a", "127.0.0.1:8765"],
+            [MKDOCS, "serve", "-a", f"127.0.0.1:{_free_port()}"],
             cwd=project,
             env=ENV,
             stdout=subprocess.PIPE,
