@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, date, tzinfo
 from pathlib import Path
 
 from followhome.loader import LoadResult, load_content
@@ -37,6 +37,15 @@ def _load(path: Path) -> LoadResult:
     return load_content(path, path.as_posix())
 
 
+def _today(tz: tzinfo) -> date | None:
+    """Today for the build, or None after saying why FOLLOWHOME_TODAY is unusable."""
+    try:
+        return resolve_today(tz)
+    except TodayError as exc:
+        print(f"followhome: {exc}", file=sys.stderr)
+        return None
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     content = _content_dir(args.content)
     if content is None:
@@ -50,10 +59,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"\n{len(result.problems)} {noun} in {files} file{'s' if files != 1 else ''}.", file=sys.stderr)
         return EXIT_PROBLEMS
     catalog = result.require()
-    try:
-        today = resolve_today(catalog.brand.tz)
-    except TodayError as exc:
-        print(f"followhome: {exc}", file=sys.stderr)
+    today = _today(catalog.brand.tz)
+    if today is None:
         return EXIT_USAGE
     edition = Edition(catalog, today)
     on_site = len(edition.stories(Channel.SITE))
@@ -70,10 +77,8 @@ def cmd_new(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     result = _load(content)
     catalog = result.catalog
-    try:
-        today = resolve_today(catalog.brand.tz if catalog else UTC)
-    except TodayError as exc:
-        print(f"followhome: {exc}", file=sys.stderr)
+    today = _today(catalog.brand.tz if catalog else UTC)
+    if today is None:
         return EXIT_USAGE
     taken: set[str] = set()
     if catalog:
@@ -111,10 +116,8 @@ def cmd_tone(args: argparse.Namespace) -> int:
         for problem in result.problems:
             print(problem, file=sys.stderr)
         return EXIT_PROBLEMS
-    try:
-        today = resolve_today(result.catalog.brand.tz)
-    except TodayError as exc:
-        print(f"followhome: {exc}", file=sys.stderr)
+    today = _today(result.catalog.brand.tz)
+    if today is None:
         return EXIT_USAGE
     items = scored_items(Edition(result.catalog, today))
     if args.paths:
