@@ -7,7 +7,7 @@ one run, alternates two builds:
 
 (a) plain: MkDocs + Material on the same Markdown files (brand.yml left out, the raw
     story/update/value files as pages, a flat nav of the home page only, no followhome
-    plugins);
+    plugins or hooks; the same theme settings and Markdown extensions as the project);
 (b) followhome: the demo's mkdocs.yml, i.e. pages, listings, value pages, feeds, the email
     outbox, the tone meter and social cards.
 
@@ -34,23 +34,37 @@ from benchmarks.generate import generate
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = str(ROOT / ".venv" / "bin" / "mkdocs")
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "FOLLOWHOME_TODAY": "2026-11-23"}
-PLAIN_CONFIG = """site_name: Plain
+PLAIN_HEAD = """site_name: Plain
 docs_dir: content
-theme:
-  name: material
-  font: false
 plugins:
   - search
 nav:
   - index.md
-markdown_extensions:
-  - admonition
-  - attr_list
-  - md_in_html
-  - tables
-  - toc:
-      permalink: true
 """
+
+
+def _top_level_block(config: str, key: str) -> str:
+    """The text of one top-level key of a YAML file, tags (!!python/name) left as they are."""
+    lines = config.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(f"{key}:"))
+    end = next(
+        (
+            i
+            for i in range(start + 1, len(lines))
+            if lines[i] and not lines[i][0].isspace() and lines[i][0] != "#"
+        ),
+        len(lines),
+    )
+    return "\n".join(lines[start:end]).rstrip() + "\n"
+
+
+def plain_config(followhome_config: str) -> str:
+    """The followhome project's theme and Markdown extensions, without followhome's plugins or hooks."""
+    return (
+        PLAIN_HEAD
+        + _top_level_block(followhome_config, "theme")
+        + _top_level_block(followhome_config, "markdown_extensions")
+    )
 
 
 def _build(project: Path) -> tuple[float, float]:
@@ -68,7 +82,8 @@ def _build(project: Path) -> tuple[float, float]:
 
 def _plain(followhome: Path, out: Path) -> Path:
     shutil.copytree(followhome / "content", out / "content", ignore=shutil.ignore_patterns("brand.yml"))
-    (out / "mkdocs.yml").write_text(PLAIN_CONFIG, encoding="utf-8")
+    config = plain_config((followhome / "mkdocs.yml").read_text(encoding="utf-8"))
+    (out / "mkdocs.yml").write_text(config, encoding="utf-8")
     return out
 
 

@@ -71,6 +71,10 @@ class ItemRenderer:
         self.update_pages = {u.id for u in edition.update_pages()}
         self.items: dict[str, RenderedItem] = {}
 
+    def has_page(self, source: Story | Update) -> bool:
+        """Whether the item has a page of its own on the site."""
+        return source.id in (self.site_stories if isinstance(source, Story) else self.update_pages)
+
     def page_url(self, src_uri: str) -> str:
         return self.site_url + layout.url(src_uri, self.directory_urls)
 
@@ -93,14 +97,14 @@ class ItemRenderer:
             + story.body.strip()
             + f"\n\n[{layout.POLICY_TITLE}]({layout.link(src, layout.POLICY)})\n"
         )
-        has_page = story.id in self.site_stories
+        has_page = self.has_page(story)
         author = display_name(story.meta.customer)
         return self._item(story, src, has_page, markdown, author, story.meta.takeaway, "story")
 
     def _update(self, update: Update) -> RenderedItem:
         src = layout.update(update.slug)
         markdown = f"{inline(update.meta.summary)}\n{{ .fh-summary }}\n\n{update.body.strip()}\n"
-        has_page = update.id in self.update_pages
+        has_page = self.has_page(update)
         author = self.brand.config.name
         return self._item(update, src, has_page, markdown, author, update.meta.summary, update.meta.kind)
 

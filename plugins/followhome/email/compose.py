@@ -98,6 +98,9 @@ class Composer:
     unsubscribe_url: str | None = None
     _env: Environment = field(init=False, repr=False)
     _css: str = field(init=False, repr=False)
+    _last_block: tuple[RenderedItem, str, tuple[str, ...]] | None = field(
+        default=None, init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         if self.profile.unsubscribe is None and not self.unsubscribe_url:
@@ -173,11 +176,20 @@ class Composer:
 
     # --- outputs ---------------------------------------------------------------------
 
+    def _block(self, item: RenderedItem) -> tuple[str, tuple[str, ...]]:
+        """The item's HTML block (not yet inlined) and the images left out of it.
+
+        Kept for the last item, since its fragment and full email share the block."""
+        if self._last_block is None or self._last_block[0] is not item:
+            dropped: list[str] = []
+            context = self._item_context(item, item.id, dropped)
+            block = self._env.get_template("item.html").render(item=context)
+            self._last_block = (item, block, tuple(dropped))
+        return self._last_block[1], self._last_block[2]
+
     def fragment(self, item: RenderedItem) -> EmailOutput:
         """A block to paste into an email service's editor: inlined, no document around it."""
-        dropped: list[str] = []
-        context = self._item_context(item, item.id, dropped)
-        block = self._env.get_template("item.html").render(item=context)
+        block, dropped = self._block(item)
         inlined: str = css_inline.inline_fragment(block, self._css)
         return EmailOutput(
             "fragment",
@@ -186,19 +198,15 @@ class Composer:
             self._preheader(item.summary),
             inlined,
             _plain(f"<div>{inlined}</div>"),
-            tuple(dropped),
+            dropped,
         )
 
     def email(self, item: RenderedItem) -> EmailOutput:
         """A complete HTML email for one story or update."""
-        dropped: list[str] = []
-        context = self._item_context(item, item.id, dropped)
-        block = self._env.get_template("item.html").render(item=context)
+        block, dropped = self._block(item)
         preheader = self._preheader(item.summary)
         document = self._document(item.title, preheader, block, item.id)
-        return EmailOutput(
-            "email", item.id, item.title, preheader, document, _plain(document), tuple(dropped)
-        )
+        return EmailOutput("email", item.id, item.title, preheader, document, _plain(document), dropped)
 
     def digest(self, items: Sequence[RenderedItem], since: date, until: date) -> EmailOutput:
         """One email with every item of the window: title, teaser and link (full text when no page)."""

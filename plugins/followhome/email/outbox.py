@@ -37,6 +37,57 @@ def item_files(composer: Composer, item: RenderedItem, folder: str, dropped: lis
         )
 
 
+@dataclass(frozen=True)
+class Planned:
+    """One story or update that gets a folder in the outbox."""
+
+    folder: str
+    source: Story | Update
+    email: bool
+    """Fragment, full email and their metadata."""
+    social: bool
+    """Social post and SMS text."""
+
+
+def planned_items(edition: Edition) -> list[Planned]:
+    """Stories with email or social consent and current updates, each with its folder."""
+    emailed = {s.id for s in edition.stories(Channel.EMAIL)}
+    social = {s.id for s in edition.stories(Channel.SOCIAL)}
+    sources: list[Story | Update] = [*edition.catalog.stories, *edition.current_updates()]
+    seen: set[str] = set()
+    planned = []
+    for source in sources:
+        is_story = isinstance(source, Story)
+        if source.id in seen or (is_story and source.id not in emailed | social):
+            continue
+        seen.add(source.id)
+        planned.append(
+            Planned(
+                f"{'stories' if is_story else 'updates'}/{source.slug}",
+                source,
+                email=not is_story or source.id in emailed,
+                social=not is_story or source.id in social,
+            )
+        )
+    return planned
+
+
+def planned_files(
+    planned: Planned, renderer: ItemRenderer, composer: Composer, dropped: list[str]
+) -> list[OutFile]:
+    """The files of one outbox folder; images that had to be left out are added to ``dropped``."""
+    brand = renderer.brand
+    item = renderer.item(planned.source)
+    files: list[OutFile] = []
+    if planned.email:
+        files += item_files(composer, item, planned.folder, dropped)
+    if planned.social:
+        found = snippets(item, brand.config.name, brand.url)
+        files.append(OutFile(f"{planned.folder}/social.txt", found.social + "\n"))
+        files.append(OutFile(f"{planned.folder}/sms.txt", found.sms + "\n"))
+    return files
+
+
 def outbox_files(
     edition: Edition, renderer: ItemRenderer, composer: Composer, dropped: list[str]
 ) -> Iterator[OutFile]:
@@ -44,24 +95,8 @@ def outbox_files(
 
     Images that had to be left out of an email are added to ``dropped``.
     """
-    brand = edition.catalog.brand
-    emailed = {s.id for s in edition.stories(Channel.EMAIL)}
-    social = {s.id for s in edition.stories(Channel.SOCIAL)}
-    sources: list[Story | Update] = [*edition.catalog.stories, *edition.current_updates()]
-    seen: set[str] = set()
-    for source in sources:
-        is_story = isinstance(source, Story)
-        if source.id in seen or (is_story and source.id not in emailed | social):
-            continue
-        seen.add(source.id)
-        item = renderer.item(source)
-        folder = f"{'stories' if is_story else 'updates'}/{source.slug}"
-        if not is_story or source.id in emailed:
-            yield from item_files(composer, item, folder, dropped)
-        if not is_story or source.id in social:
-            found = snippets(item, brand.config.name, brand.url)
-            yield OutFile(f"{folder}/social.txt", found.social + "\n")
-            yield OutFile(f"{folder}/sms.txt", found.sms + "\n")
+    for planned in planned_items(edition):
+        yield from planned_files(planned, renderer, composer, dropped)
 
 
 def window_items(edition: Edition, renderer: ItemRenderer, since: date, until: date) -> list[RenderedItem]:

@@ -6,6 +6,7 @@ not for the site must not become a public page.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -18,14 +19,18 @@ from mkdocs.structure.files import Files
 
 from followhome.email.compose import Composer, EmailSetupError
 from followhome.email.lint import check_email
-from followhome.email.outbox import MARKER, OutFile, outbox_files
+from followhome.email.manifest import Entry, Manifest
+from followhome.email.outbox import MARKER, OutFile, planned_files, planned_items
 from followhome.email.profiles import PROFILES
+from followhome.fingerprint import code_fingerprint, fingerprint, images_fingerprint, source_fingerprint
 from followhome.items import ItemRenderer
 from followhome.mkdocs.context import edition_of
 from followhome.mkdocs.markdown import site_markdown
 
 NAME = "followhome-email"
 log = get_plugin_logger(NAME)
+COLLECTIONS = ("stories", "updates")
+IMAGE_FIX = "Fix: use a PNG, JPEG or GIF stored in content/"
 
 
 class EmailConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -52,13 +57,30 @@ def composer_for(config: MkDocsConfig, esp: str | None) -> tuple[Composer, ItemR
     return composer, renderer
 
 
+def _stable(value: object) -> str:
+    """Functions in Markdown settings by name: their repr holds a memory address."""
+    name = getattr(value, "__qualname__", None)
+    return f"{getattr(value, '__module__', '')}.{name}" if name else type(value).__name__
+
+
+def _markdown_key(config: MkDocsConfig) -> str:
+    return json.dumps([config.markdown_extensions, config.mdx_configs], sort_keys=True, default=_stable)
+
+
 class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
+    """Keeps the outbox in step with the content: a folder is recomposed only when what it is
+    made from changed (the item, the brand, the values, the settings or followhome itself)."""
+
     def __init__(self) -> None:
-        self.files: list[OutFile] = []
         self.outbox: Path | None = None
+        self.manifest = Manifest()
+        self.written: dict[str, list[OutFile]] = {}
+        """Folders composed in this build and their files (the others are reused as they are)."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        self.files = []  # per-build state; the instance may survive `mkdocs serve` rebuilds
+        # per-build state; the instance may survive `mkdocs serve` rebuilds
+        self.manifest = Manifest()
+        self.written = {}
         root = Path(config.config_file_path or ".").parent
         outbox = (root / self.config.outbox_dir).resolve()
         for name, folder in (("docs_dir", config.docs_dir), ("site_dir", config.site_dir)):
@@ -73,47 +95,102 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
     # After the content plugin (100); the outbox does not change the site's files.
     @event_priority(70)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        if not self.config.enabled:
+        if not self.config.enabled or self.outbox is None:
             return files
         composer, renderer = composer_for(config, self.config.esp)
         edition = composer.edition
-        dropped: list[str] = []
-        self.files = list(outbox_files(edition, renderer, composer, dropped))
-        for reason in dropped:
-            log.warning(
-                f"{reason}; it was left out of the email. Fix: use a PNG, JPEG or GIF stored in content/"
+        brand = edition.catalog.brand
+        settings = fingerprint(
+            code_fingerprint(),
+            brand.config.model_dump_json(),
+            json.dumps([(v.id, v.meta.title) for v in edition.catalog.values]),
+            composer.profile.name,
+            composer.unsubscribe_url or "",
+            _markdown_key(config),
+            str(config.use_directory_urls),
+            str(self.config.check),
+            images_fingerprint(Path(config.docs_dir)),
+        )
+        previous = Manifest.load(self.outbox / MARKER)
+        for planned in planned_items(edition):
+            key = fingerprint(
+                settings,
+                planned.folder,
+                f"{planned.email}{planned.social}{renderer.has_page(planned.source)}",
+                source_fingerprint(planned.source),
             )
-        if self.config.check:
-            self._check(composer)
+            entry = previous.entries.get(planned.folder)
+            if entry is None or entry.key != key or not (self.outbox / planned.folder).is_dir():
+                dropped: list[str] = []
+                made = planned_files(planned, renderer, composer, dropped)
+                warnings = [f"{reason}; it was left out of the email. {IMAGE_FIX}" for reason in dropped]
+                if self.config.check:
+                    warnings += self._problems(composer, made)
+                entry = Entry(key, tuple(warnings))
+                self.written[planned.folder] = made
+            self.manifest.entries[planned.folder] = entry
+            for warning in entry.warnings:
+                log.warning(warning)
+        log.debug(f"outbox: {len(self.written)} of {len(self.manifest.entries)} folders to write")
         return files
 
-    def _check(self, composer: Composer) -> None:
-        texts = {f.path: f.text for f in self.files}
+    def _problems(self, composer: Composer, made: list[OutFile]) -> list[str]:
+        texts = {f.path: f.text for f in made}
         site_url = composer.edition.catalog.brand.url
+        problems = []
         for path, text in texts.items():
             if not path.endswith(".html"):
                 continue
             plain = texts[path.removesuffix(".html") + ".txt"]
             full = not path.endswith("fragment.html")
-            for problem in check_email(
-                text, plain, composer.profile, site_url, full=full, unsubscribe_url=composer.unsubscribe_url
-            ):
-                log.warning(f"{self.config.outbox_dir}/{path} breaks email {problem}")
+            problems += [
+                f"{self.config.outbox_dir}/{path} breaks email {problem}"
+                for problem in check_email(
+                    text,
+                    plain,
+                    composer.profile,
+                    site_url,
+                    full=full,
+                    unsubscribe_url=composer.unsubscribe_url,
+                )
+            ]
+        return problems
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.outbox is None:
             return
         outbox = self.outbox
-        if outbox.exists():
-            if not (outbox / MARKER).is_file() and any(outbox.iterdir()):
-                raise PluginError(
-                    f"{NAME}: '{outbox}' exists and was not made by followhome; choose another outbox_dir"
-                )
-            shutil.rmtree(outbox)
-        outbox.mkdir(parents=True)
-        (outbox / MARKER).write_text("Made by followhome-email; emptied on every build.\n", encoding="utf-8")
-        for file in self.files:
-            path = outbox / file.path
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(file.text, encoding="utf-8")
-        log.info(f"wrote {len(self.files)} email and snippet files to {outbox}")
+        marker = outbox / MARKER
+        if outbox.exists() and not marker.is_file() and any(outbox.iterdir()):
+            raise PluginError(
+                f"{NAME}: '{outbox}' exists and was not made by followhome; choose another outbox_dir"
+            )
+        outbox.mkdir(parents=True, exist_ok=True)
+        # First forget the folders about to change, so an interrupted build can never
+        # leave a folder that the manifest vouches for but that holds other files.
+        kept = {f: e for f, e in self.manifest.entries.items() if f not in self.written}
+        Manifest(kept).save(marker)
+        self._remove_stale(outbox)
+        for folder, made in self.written.items():
+            shutil.rmtree(outbox / folder, ignore_errors=True)
+            for file in made:
+                path = outbox / file.path
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(file.text, encoding="utf-8")
+        self.manifest.save(marker)
+        log.info(
+            f"outbox {outbox}: {len(self.written)} folders written, "
+            f"{len(self.manifest.entries) - len(self.written)} unchanged"
+        )
+
+    def _remove_stale(self, outbox: Path) -> None:
+        """Everything this build did not make: withdrawn stories, old digests, stray files."""
+        for top in outbox.iterdir():
+            if top.name == MARKER:
+                continue
+            if top.name not in COLLECTIONS or not top.is_dir():
+                shutil.rmtree(top) if top.is_dir() else top.unlink()
+                continue
+            for child in top.iterdir():
+                if f"{top.name}/{child.name}" not in self.manifest.entries:
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()

@@ -6,6 +6,8 @@ is too loud is a WARNING, so ``mkdocs build --strict`` fails.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -13,6 +15,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
 from followhome.mkdocs.context import edition_of
+from followhome.tone.cache import ScoreCache
 from followhome.tone.check import scored_items, tone_problems
 
 NAME = "followhome-tone"
@@ -21,6 +24,8 @@ log = get_plugin_logger(NAME)
 
 class ToneConfig(base.Config):  # type: ignore[no-untyped-call]
     enabled = c.Type(bool, default=True)
+    cache_dir = c.Type(str, default=".cache/followhome")
+    """Where scores are kept between builds (by the hash of each text), relative to mkdocs.yml."""
 
 
 class TonePlugin(BasePlugin[ToneConfig]):  # type: ignore[no-untyped-call]
@@ -30,7 +35,10 @@ class TonePlugin(BasePlugin[ToneConfig]):  # type: ignore[no-untyped-call]
         if not self.config.enabled:
             return files
         edition = edition_of(config, NAME)
-        items = [i for i in scored_items(edition) if i.status == "published"]
+        root = Path(config.config_file_path or ".").parent
+        scores = ScoreCache(root / self.config.cache_dir)
+        items = [i for i in scored_items(edition, scores) if i.status == "published"]
+        scores.save()
         enforce = edition.catalog.brand.config.tone.enforce
         for problem in tone_problems(items):
             (log.warning if enforce else log.info)(str(problem))

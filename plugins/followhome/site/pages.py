@@ -171,7 +171,13 @@ class _Site:
             out.append(
                 GeneratedPage(
                     at,
-                    _front(title=page_title, description=description)
+                    # Older pages only repeat what the story and update pages say: left out
+                    # of the search index, so a search lands on the story itself.
+                    _front(
+                        title=page_title,
+                        description=description,
+                        search={"exclude": True} if index > 1 else None,
+                    )
                     + head(at, index)
                     + body
                     + self.pager(first, at, index, len(pages), noun),

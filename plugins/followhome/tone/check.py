@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from followhome.model import Channel
@@ -41,7 +41,7 @@ def _texts(*parts: str | None) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def scored_items(edition: Edition) -> list[ScoredItem]:
+def scored_items(edition: Edition, scorer: Callable[[str], ToneScore] = score) -> list[ScoredItem]:
     """The promise, every value, story and update, scored (drafts too, for editors)."""
     catalog = edition.catalog
     limits = channel_limits(edition)
@@ -53,7 +53,7 @@ def scored_items(edition: Edition) -> list[ScoredItem]:
             brand.config.name,
             "published",
             ALL_CHANNELS,
-            score(brand.config.promise),
+            scorer(brand.config.promise),
             limits,
         )
     ]
@@ -66,7 +66,7 @@ def scored_items(edition: Edition) -> list[ScoredItem]:
                 value.meta.title,
                 "published",
                 frozenset({Channel.SITE}),
-                score(text),
+                scorer(text),
                 limits,
             )
         )
@@ -75,7 +75,7 @@ def scored_items(edition: Edition) -> list[ScoredItem]:
         status = "draft" if story.meta.status == "draft" else ("published" if channels else "not published")
         text = _texts(story.meta.title, story.meta.quote, story.meta.takeaway, story.body)
         items.append(
-            ScoredItem(story.origin.path, "story", story.meta.title, status, channels, score(text), limits)
+            ScoredItem(story.origin.path, "story", story.meta.title, status, channels, scorer(text), limits)
         )
     for update in catalog.updates:
         current = update_is_current(update, edition.today)
@@ -88,7 +88,7 @@ def scored_items(edition: Edition) -> list[ScoredItem]:
                 update.meta.title,
                 status,
                 ALL_CHANNELS if current else frozenset(),
-                score(text),
+                scorer(text),
                 limits,
             )
         )
