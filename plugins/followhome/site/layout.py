@@ -55,6 +55,21 @@ def link(from_src: str, to_src: str) -> str:
     return posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
 
 
+def href(from_src: str, to: str, directory_urls: bool = True) -> str:
+    """Relative URL from page ``from_src`` to a page (``.md`` source path) or a file of the site.
+
+    For the HTML blocks of generated pages, which MkDocs passes through as they are; the
+    result is what MkDocs makes of :func:`link` in Markdown.
+    """
+    here = url(from_src, directory_urls)
+    folder = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
+    target = url(to, directory_urls) if to.endswith(".md") else to
+    relative = posixpath.relpath(target or ".", folder or ".")
+    if target.endswith("/") or not target:
+        relative = "./" if relative == "." else relative + "/"
+    return relative
+
+
 def in_nav(src_uri: str) -> bool:
     """Top-level pages and each value's first page; never stories, updates or page N."""
     if src_uri in {HOME, VALUES, STORIES, UPDATES, SUBSCRIBE, POLICY}:

@@ -26,6 +26,17 @@ def paragraphs(text: str) -> str:
     return "\n\n".join(inline(p) for p in parts)
 
 
+def text_html(text: str) -> str:
+    """Plain text for an HTML block (one line, shown literally; Markdown does not touch it)."""
+    return html.escape(" ".join(text.split()), quote=False)
+
+
+def paragraphs_html(text: str) -> str:
+    """Multi-paragraph plain text as HTML paragraphs, one per line."""
+    parts = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return "".join(f"<p>{text_html(p)}</p>\n" for p in parts)
+
+
 def attr(text: str) -> str:
     """Escape text for an HTML attribute value in double quotes."""
     return html.escape(" ".join(text.split()), quote=True)

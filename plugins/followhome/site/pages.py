@@ -18,7 +18,7 @@ from followhome.model import Channel, Story, Update, Value
 from followhome.publishing import Edition, story_channels
 from followhome.site import layout
 from followhome.site.blocks import quote_block
-from followhome.site.mdtext import human_date, inline, time_tag
+from followhome.site.mdtext import attr, human_date, inline, text_html, time_tag
 from followhome.site.sharing import share_links
 
 T = TypeVar("T")
@@ -78,10 +78,14 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
     return [items[i : i + size] for i in range(0, len(items), size)] or [items]
 
 
-def _card(kind: str, title: str, link: str, body: str, level: int = 3) -> str:
-    """A listing entry: linked title, then ``body`` (Markdown)."""
-    heading = "#" * level
-    return f'<article class="fh-card {kind}" markdown>\n\n{heading} [{inline(title)}]({link})\n\n{body}\n\n</article>\n'
+def _card(kind: str, title: str, href: str, body: str, level: int = 3) -> str:
+    """A listing entry as an HTML block: linked title, then ``body`` (HTML).
+
+    Listings are HTML, not Markdown, since they are most of what a large site renders;
+    they stay out of the search index (``data-search-exclude``): a search for a quote
+    lands on the story, not on page 37 of a listing."""
+    heading = f'<h{level}><a href="{attr(href)}">{text_html(title)}</a></h{level}>'
+    return f'<article class="fh-card {kind}" data-search-exclude>\n{heading}\n{body}</article>\n'
 
 
 class _Site:
@@ -98,9 +102,15 @@ class _Site:
     def quote(self, story: Story) -> str:
         return quote_block(story, self.brand_name)
 
+    def href(self, at: str, to: str) -> str:
+        return attr(layout.href(at, to, self.options.directory_urls))
+
     def value_links(self, at: str, item: Story | Update) -> str:
+        """HTML links to the item's value pages."""
         values = self.catalog.values_of(item)
-        return " · ".join(f"[{inline(v.meta.title)}]({layout.link(at, layout.value(v.id))})" for v in values)
+        return " · ".join(
+            f'<a href="{self.href(at, layout.value(v.id))}">{text_html(v.meta.title)}</a>' for v in values
+        )
 
     def feed_links(self, at: str, key: str) -> str:
         """``RSS · Atom · JSON Feed`` links to the files of feed ``key``, or nothing."""
@@ -111,20 +121,27 @@ class _Site:
         )
 
     def follow_line(self, at: str, key: str, what: str) -> str:
-        links = self.feed_links(at, key)
-        return f'<p class="fh-follow" markdown>Follow {what}: {links}</p>\n\n' if links else ""
+        if not self.options.feeds:
+            return ""
+        links = " · ".join(
+            f'<a href="{self.href(at, feed_path(key, fmt))}">{FORMAT_NAMES[fmt]}</a>' for fmt in FORMAT_NAMES
+        )
+        return f'<p class="fh-follow">Follow {what}: {links}</p>\n\n'
 
     def policy_link(self, at: str) -> str:
         return f"[{POLICY_TITLE}]({layout.link(at, layout.POLICY)})"
 
+    def policy_link_html(self, at: str) -> str:
+        return f'<a href="{self.href(at, layout.POLICY)}">{POLICY_TITLE}</a>'
+
     def story_card(self, at: str, story: Story, level: int = 3) -> str:
         """The customer's words first, then the story's title and takeaway."""
-        link = layout.link(at, layout.story(story.slug))
+        link = self.href(at, layout.story(story.slug))
         return (
-            '<article class="fh-card fh-story-card" markdown>\n\n'
-            f"{self.quote(story)}\n"
-            f"{'#' * level} [{inline(story.meta.title)}]({link})\n\n"
-            f"{inline(story.meta.takeaway)}\n\n"
+            '<article class="fh-card fh-story-card" data-search-exclude>\n'
+            f"{self.quote(story)}"
+            f'<h{level}><a href="{link}">{text_html(story.meta.title)}</a></h{level}>\n'
+            f"<p>{text_html(story.meta.takeaway)}</p>\n"
             "</article>\n"
         )
 
@@ -132,24 +149,23 @@ class _Site:
         parts = [UPDATE_KINDS[update.meta.kind], time_tag(update.published.date())]
         if update.meta.expires:
             parts.append(f"until {time_tag(update.meta.expires)}")
-        return '<p class="fh-meta" markdown>' + " · ".join(parts) + "</p>"
+        return '<p class="fh-meta">' + " · ".join(parts) + "</p>"
 
     def update_card(self, at: str, update: Update, level: int = 3) -> str:
-        body = f"{self.update_line(update)}\n\n{inline(update.meta.summary)}"
-        return _card(
-            "fh-update-card", update.meta.title, layout.link(at, layout.update(update.slug)), body, level
-        )
+        body = f"{self.update_line(update)}\n<p>{text_html(update.meta.summary)}</p>\n"
+        link = layout.href(at, layout.update(update.slug), self.options.directory_urls)
+        return _card("fh-update-card", update.meta.title, link, body, level)
 
     def pager(self, first: str, at: str, number: int, total: int, noun: str) -> str:
         if total <= 1:
             return ""
         links = []
         if number > 1:
-            links.append(f"[← Newer {noun}]({layout.link(at, layout.page_n(first, number - 1))})")
+            links.append(f'<a href="{self.href(at, layout.page_n(first, number - 1))}">← Newer {noun}</a>')
         links.append(f"Page {number} of {total}")
         if number < total:
-            links.append(f"[Older {noun} →]({layout.link(at, layout.page_n(first, number + 1))})")
-        return f'\n<nav class="fh-pager" aria-label="{noun} pages" markdown>\n{" · ".join(links)}\n</nav>\n'
+            links.append(f'<a href="{self.href(at, layout.page_n(first, number + 1))}">Older {noun} →</a>')
+        return f'\n<nav class="fh-pager" aria-label="{noun} pages">\n<p>{" · ".join(links)}</p>\n</nav>\n'
 
     def paginated(
         self,
@@ -192,38 +208,41 @@ class _Site:
         meta = story.meta
         source = meta.source
         source_bits = [
-            SOURCE_CHANNELS.get(source.channel, inline(source.channel)),
+            SOURCE_CHANNELS.get(source.channel, text_html(source.channel)),
             f"received {time_tag(source.received)}",
         ]
         if source.url:
-            source_bits.append(f"[see the original](<{source.url}>)")
+            source_bits.append(f'<a href="{attr(str(source.url))}">see the original</a>')
         dates = f"Published {time_tag(story.published.date())}"
         if story.updated:
             dates += f", updated {time_tag(story.updated.date())}"
         details = [
-            f"**Values:** {self.value_links(at, story)}",
-            f"**Source:** {' · '.join(source_bits)}",
+            f"<p><strong>Values:</strong> {self.value_links(at, story)}</p>",
+            f"<p><strong>Source:</strong> {' · '.join(source_bits)}</p>",
         ]
         if meta.edited:
             details.append(
-                "*Edited: we shortened or clarified these words, with the customer's agreement.*{ .fh-edited }"
+                '<p><em class="fh-edited">Edited: we shortened or clarified these words, '
+                "with the customer's agreement.</em></p>"
             )
-        details += [dates, self.policy_link(at)]
+        details += [f"<p>{dates}</p>", f"<p>{self.policy_link_html(at)}</p>"]
         if Channel.SOCIAL in story_channels(story, self.edition.today):
             url = self.catalog.brand.url + layout.url(at, self.options.directory_urls)
-            links = " · ".join(f"[{label}](<{href}>)" for label, href in share_links(url, meta.title))
+            links = " · ".join(
+                f'<a href="{attr(href)}">{label}</a>' for label, href in share_links(url, meta.title)
+            )
             details.append(
-                f'<nav class="fh-share" aria-label="Share this story" markdown>Share: {links}</nav>'
+                f'<nav class="fh-share" aria-label="Share this story">\n<p>Share: {links}</p>\n</nav>'
             )
         markdown = (
             _front(title=meta.title, description=meta.takeaway)
             + f"# {inline(meta.title)}\n\n"
             + self.quote(story)
-            + f'\n<p class="fh-takeaway" markdown>{inline(meta.takeaway)}</p>\n\n'
+            + f'\n<p class="fh-takeaway">{text_html(meta.takeaway)}</p>\n\n'
             + story.body.strip()
-            + '\n\n<footer class="fh-story-details" markdown>\n\n'
-            + "\n\n".join(details)
-            + "\n\n</footer>\n"
+            + '\n\n<footer class="fh-story-details">\n'
+            + "\n".join(details)
+            + "\n</footer>\n"
         )
         return GeneratedPage(at, markdown)
 
@@ -232,7 +251,7 @@ class _Site:
 
         def head(at: str, number: int) -> str:
             filters = " · ".join(
-                f"[{inline(v.meta.title)}]({layout.link(at, layout.value(v.id))})"
+                f'<a href="{self.href(at, layout.value(v.id))}">{text_html(v.meta.title)}</a>'
                 for v in self.catalog.values
             )
             heading = "# Stories\n\n" if number == 1 else f"# Stories — page {number}\n\n"
@@ -241,7 +260,7 @@ class _Site:
                 + "What our customers told us, in their own words, newest first. "
                 + f"{self.policy_link(at)}.\n\n"
                 + self.follow_line(at, "stories", "new stories")
-                + (f'<p class="fh-filter" markdown>Stories by value: {filters}</p>\n\n' if filters else "")
+                + (f'<p class="fh-filter">Stories by value: {filters}</p>\n\n' if filters else "")
             )
 
         return self.paginated(
@@ -291,11 +310,11 @@ class _Site:
             + self.update_line(update)
             + "\n\n"
             + notice
-            + f'<p class="fh-summary" markdown>{inline(meta.summary)}</p>\n\n'
+            + f'<p class="fh-summary">{text_html(meta.summary)}</p>\n\n'
             + update.body.strip()
-            + '\n\n<footer class="fh-update-details" markdown>\n\n'
-            + (f"**Values:** {values}\n\n" if values else "")
-            + f"{dates}\n\n</footer>\n"
+            + '\n\n<footer class="fh-update-details">\n'
+            + (f"<p><strong>Values:</strong> {values}</p>\n" if values else "")
+            + f"<p>{dates}</p>\n</footer>\n"
         )
         return GeneratedPage(at, markdown)
 
