@@ -165,7 +165,7 @@ def _pipeline(root: Path) -> dict[str, str] | None:
     if result.catalog is None:
         return None
     edition = Edition(result.catalog, TODAY)
-    site = "\n".join(p.markdown for p in site_pages(edition, SiteOptions(feeds=True)))
+    site = "\n".join(p.expanded() for p in site_pages(edition, SiteOptions(feeds=True)))
     feeds = "\n".join(f.text for feed in build_feeds(edition, _render) for f in feed_files(feed))
     composer = Composer(edition, PROFILES["mailchimp"], root / "content")
     files = list(outbox_files(edition, ItemRenderer(edition, _render), composer, []))

@@ -29,7 +29,7 @@ from followhome.publishing import Edition
 from followhome.sanitize import clean_page_html
 from followhome.site import layout
 from followhome.site.notice import withdrawn_notice
-from followhome.site.pages import SiteOptions, site_pages
+from followhome.site.pages import GeneratedPage, SiteOptions, site_pages
 from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, components_css
 from followhome.today import TodayError, resolve_today
 
@@ -90,6 +90,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         self.edition: Edition | None = None
         self.auto_nav = False
         self.sharing: Sharing | None = None
+        self.pages: dict[str, GeneratedPage] = {}
+        """Generated pages with HTML blocks to fill in, by source path."""
 
     # on_config runs first among plugins (priority 100) so the brand's site_url, theme
     # and Markdown extensions are in place before any other plugin reads them.
@@ -99,6 +101,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         self.edition = None
         self.auto_nav = False
         self.sharing = None
+        self.pages = {}
         set_edition(config, None)
         if not self.config.enabled:
             return config
@@ -166,6 +169,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         for page in site_pages(edition, options):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+            if page.blocks:
+                self.pages[page.src_uri] = page
         for path, notice in withdrawn_notices(edition, config.use_directory_urls):
             files.append(File.generated(config, path, content=notice))
         if self.config.social_cards:
@@ -190,9 +195,12 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
     # Last (-100), after every Markdown extension and plugin has produced the page's HTML.
     @event_priority(-100)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if self.edition is None or not _untrusted_page(page.file.src_uri):
+        if self.edition is None:
             return html
-        return clean_page_html(html)
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None and page.file.generated_by:
+            html = generated.fill(html)
+        return clean_page_html(html) if _untrusted_page(page.file.src_uri) else html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.edition is None:

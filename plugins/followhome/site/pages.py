@@ -7,8 +7,9 @@ source paths, so MkDocs validates them and rewrites them to URLs.
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 import yaml
@@ -47,10 +48,30 @@ class SiteOptions:
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """One page to add to the site: its source path and its Markdown."""
+    """One page to add to the site: its source path and its Markdown.
+
+    Generated HTML (listings, quotes, footers) is not in the Markdown but in ``blocks``:
+    the Markdown holds a token paragraph for each block, which the site build swaps for
+    the HTML after Markdown ran (:meth:`fill`). Parsing that HTML as raw HTML in Markdown
+    was most of the cost of the generated pages on a large site.
+    """
 
     src_uri: str
     markdown: str
+    blocks: Mapping[str, str] = field(default_factory=dict)
+
+    def fill(self, html: str) -> str:
+        """``html`` (the Markdown rendered) with every block token replaced by its HTML."""
+        for token, block in self.blocks.items():
+            html = html.replace(f"<p>{token}</p>", block, 1)
+        return html
+
+    def expanded(self) -> str:
+        """The page as one Markdown text, blocks in place as raw HTML (for readers and tests)."""
+        text = self.markdown
+        for token, block in self.blocks.items():
+            text = text.replace(token, block, 1)
+        return text
 
     @property
     def in_nav(self) -> bool:
@@ -96,6 +117,21 @@ class _Site:
         self.catalog = edition.catalog
         self.brand_name = edition.catalog.brand.config.name
         self.options = options
+        self.nonce = secrets.token_hex(6)
+        self.pending: dict[str, str] = {}
+
+    def html(self, block: str) -> str:
+        """A token paragraph standing for ``block`` in the Markdown of the page being made."""
+        if not block:
+            return ""
+        token = f"fhblock{self.nonce}x{len(self.pending)}"
+        self.pending[token] = block
+        return f"\n\n{token}\n\n"
+
+    def page(self, src_uri: str, markdown: str) -> GeneratedPage:
+        """A finished page with the blocks made for it since the previous page."""
+        blocks, self.pending = self.pending, {}
+        return GeneratedPage(src_uri, markdown, blocks)
 
     # --- shared pieces ---------------------------------------------------------
 
@@ -126,7 +162,7 @@ class _Site:
         links = " · ".join(
             f'<a href="{self.href(at, feed_path(key, fmt))}">{FORMAT_NAMES[fmt]}</a>' for fmt in FORMAT_NAMES
         )
-        return f'<p class="fh-follow">Follow {what}: {links}</p>\n\n'
+        return self.html(f'<p class="fh-follow">Follow {what}: {links}</p>\n')
 
     def policy_link(self, at: str) -> str:
         return f"[{POLICY_TITLE}]({layout.link(at, layout.POLICY)})"
@@ -165,7 +201,9 @@ class _Site:
         links.append(f"Page {number} of {total}")
         if number < total:
             links.append(f'<a href="{self.href(at, layout.page_n(first, number + 1))}">Older {noun} →</a>')
-        return f'\n<nav class="fh-pager" aria-label="{noun} pages">\n<p>{" · ".join(links)}</p>\n</nav>\n'
+        return self.html(
+            f'<nav class="fh-pager" aria-label="{noun} pages">\n<p>{" · ".join(links)}</p>\n</nav>\n'
+        )
 
     def paginated(
         self,
@@ -183,9 +221,9 @@ class _Site:
         for index, chunk in enumerate(pages, start=1):
             at = layout.page_n(first, index)
             page_title = title if index == 1 else f"{title} — page {index}"
-            body = "\n".join(card(at, item) for item in chunk) if chunk else f"{empty}\n"
+            body = self.html("\n".join(card(at, item) for item in chunk)) if chunk else f"{empty}\n"
             out.append(
-                GeneratedPage(
+                self.page(
                     at,
                     # Older pages only repeat what the story and update pages say: left out
                     # of the search index, so a search lands on the story itself.
@@ -237,14 +275,11 @@ class _Site:
         markdown = (
             _front(title=meta.title, description=meta.takeaway)
             + f"# {inline(meta.title)}\n\n"
-            + self.quote(story)
-            + f'\n<p class="fh-takeaway">{text_html(meta.takeaway)}</p>\n\n'
+            + self.html(self.quote(story) + f'<p class="fh-takeaway">{text_html(meta.takeaway)}</p>\n')
             + story.body.strip()
-            + '\n\n<footer class="fh-story-details">\n'
-            + "\n".join(details)
-            + "\n</footer>\n"
+            + self.html('<footer class="fh-story-details">\n' + "\n".join(details) + "\n</footer>\n")
         )
-        return GeneratedPage(at, markdown)
+        return self.page(at, markdown)
 
     def stories_listing(self) -> list[GeneratedPage]:
         stories = self.edition.stories(Channel.SITE)
@@ -260,7 +295,7 @@ class _Site:
                 + "What our customers told us, in their own words, newest first. "
                 + f"{self.policy_link(at)}.\n\n"
                 + self.follow_line(at, "stories", "new stories")
-                + (f'<p class="fh-filter">Stories by value: {filters}</p>\n\n' if filters else "")
+                + (self.html(f'<p class="fh-filter">Stories by value: {filters}</p>\n') if filters else "")
             )
 
         return self.paginated(
@@ -307,16 +342,17 @@ class _Site:
         markdown = (
             _front(title=meta.title, description=meta.summary)
             + f"# {inline(meta.title)}\n\n"
-            + self.update_line(update)
-            + "\n\n"
+            + self.html(self.update_line(update) + "\n")
             + notice
-            + f'<p class="fh-summary">{text_html(meta.summary)}</p>\n\n'
+            + self.html(f'<p class="fh-summary">{text_html(meta.summary)}</p>\n')
             + update.body.strip()
-            + '\n\n<footer class="fh-update-details">\n'
-            + (f"<p><strong>Values:</strong> {values}</p>\n" if values else "")
-            + f"<p>{dates}</p>\n</footer>\n"
+            + self.html(
+                '<footer class="fh-update-details">\n'
+                + (f"<p><strong>Values:</strong> {values}</p>\n" if values else "")
+                + f"<p>{dates}</p>\n</footer>\n"
+            )
         )
-        return GeneratedPage(at, markdown)
+        return self.page(at, markdown)
 
     def value_pages(self, value: Value) -> list[GeneratedPage]:
         first = layout.value(value.id)
@@ -333,7 +369,7 @@ class _Site:
             )
             if updates:
                 shown = updates[: self.options.per_page]
-                out += "## Updates\n\n" + "\n".join(self.update_card(at, u) for u in shown) + "\n"
+                out += "## Updates\n\n" + self.html("\n".join(self.update_card(at, u) for u in shown))
             return out + f"## Stories that show it\n\n{self.policy_link(at)}\n\n"
 
         pages = self.paginated(
@@ -351,7 +387,9 @@ class _Site:
         if icon:
             first_page = pages[0]
             pages[0] = GeneratedPage(
-                first_page.src_uri, first_page.markdown.replace("---\n", f"---\nicon: {icon}\n", 1)
+                first_page.src_uri,
+                first_page.markdown.replace("---\n", f"---\nicon: {icon}\n", 1),
+                first_page.blocks,
             )
         return pages
 
@@ -373,7 +411,7 @@ class _Site:
             + "\n".join(cards)
             + "\n</div>\n"
         )
-        return GeneratedPage(at, markdown)
+        return self.page(at, markdown)
 
     def home(self) -> GeneratedPage:
         at = layout.HOME
@@ -402,13 +440,13 @@ class _Site:
             )
         if featured:
             parts.append("## From our customers\n\n")
-            parts.extend(self.story_card(at, s) + "\n" for s in featured)
+            parts.append(self.html("\n".join(self.story_card(at, s) for s in featured)))
             parts.append(f"[All stories]({layout.link(at, layout.STORIES)}) · {self.policy_link(at)}\n\n")
         if latest:
             parts.append("## Latest updates\n\n")
-            parts.extend(self.update_card(at, u) + "\n" for u in latest)
+            parts.append(self.html("\n".join(self.update_card(at, u) for u in latest)))
             parts.append(f"[All updates]({layout.link(at, layout.UPDATES)})\n")
-        return GeneratedPage(at, "".join(parts))
+        return self.page(at, "".join(parts))
 
     def subscribe(self) -> GeneratedPage:
         channels = self.catalog.brand.config.channels
@@ -438,11 +476,11 @@ class _Site:
             parts.append("## On social media\n\n")
             parts.extend(f"- [{inline(a.network.title())}](<{a.url}>)\n" for a in channels.social)
             parts.append("\n")
-        return GeneratedPage(layout.SUBSCRIBE, "".join(parts))
+        return self.page(layout.SUBSCRIBE, "".join(parts))
 
     def policy(self) -> GeneratedPage:
         text = self.catalog.brand.config.stories_policy
-        return GeneratedPage(
+        return self.page(
             layout.POLICY,
             _front(
                 title=POLICY_TITLE,
