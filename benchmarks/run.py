@@ -112,12 +112,13 @@ def _free_port() -> int:
         return port
 
 
-def serve_rebuild(size: int) -> float:
-    """Seconds from saving an edited story to `mkdocs serve` finishing its rebuild."""
+def serve_rebuild(size: int, dirty: bool = False) -> float:
+    """Seconds from saving an edited story to `mkdocs serve` finishing its rebuild
+    (``--dirty``: MkDocs rebuilds only the pages that changed)."""
     with tempfile.TemporaryDirectory() as tmp:
         project = generate(Path(tmp) / "site", size, size // 10)
         process = subprocess.Popen(
-            [MKDOCS, "serve", "-a", f"127.0.0.1:{_free_port()}"],
+            [MKDOCS, "serve", "-a", f"127.0.0.1:{_free_port()}", *(["--dirty", "--no-strict"] if dirty else [])],
             cwd=project,
             env=ENV,
             stdout=subprocess.PIPE,

@@ -73,6 +73,14 @@ def _naming_problem(folder: str, slug: str) -> str | None:
     return None
 
 
+_Parsed = tuple[Document | None, BaseModel | None, tuple[Problem, ...]]
+_memo: dict[tuple[str, str, str], _Parsed] = {}
+"""Parsed and validated files of the previous load, by (model, display path, text).
+
+Under ``mkdocs serve`` the process loads the content again after every edit; a file
+whose text did not change is not parsed and validated again."""
+
+
 class _Reader:
     """Reads files under one content directory and names them as editors see them."""
 
@@ -80,6 +88,7 @@ class _Reader:
         self.root = content_dir
         self.prefix = display_prefix.rstrip("/")
         self.problems: list[Problem] = []
+        self.parsed: dict[tuple[str, str, str], _Parsed] = {}
 
     def display(self, path: Path) -> str:
         rel = path.relative_to(self.root).as_posix()
@@ -138,14 +147,35 @@ class _Reader:
             if naming:
                 self.problems.append(Problem(display, None, "", naming, "rename the file"))
                 continue
-            doc = self.document(path)
-            if doc is None:
-                continue
-            meta, problems = validate(model, doc.meta, display)
-            self.problems.extend(problems)
-            if meta is not None:
+            doc, meta = self.parse(path, display, model)
+            if doc is not None and meta is not None:
                 items.append(make(slug, meta, doc, Origin(display, doc.meta.lines)))
         return items
+
+    def parse(self, path: Path, display: str, model: type[M]) -> tuple[Document | None, M | None]:
+        """The file's front matter and body, validated against ``model``; problems recorded."""
+        text = self.read(path)
+        if text is None:
+            return None, None
+        key = (model.__name__, display, text)
+        found = _memo.get(key)
+        if found is None:
+            before = len(self.problems)
+            doc = None
+            meta: M | None = None
+            try:
+                doc = parse_document(text)
+            except FrontMatterError as exc:
+                self.problems.append(Problem(display, exc.line, "", exc.message, exc.fix))
+            if doc is not None:
+                meta, problems = validate(model, doc.meta, display)
+                self.problems.extend(problems)
+            found = (doc, meta, tuple(self.problems[before:]))
+        else:
+            self.problems.extend(found[2])
+        self.parsed[key] = found
+        doc, parsed, _ = found
+        return doc, parsed if isinstance(parsed, model) else None
 
 
 def _load_brand(reader: _Reader) -> Brand | None:
@@ -315,4 +345,6 @@ def load_content(content_dir: Path, display_prefix: str = "content") -> LoadResu
         reader.problems += [*checked.problems, *rating_claims(brand, values, stories, updates)]
         intro = _load_intro(reader)
         catalog = Catalog(brand, tuple(values), checked.stories, tuple(updates), intro)
+    _memo.clear()
+    _memo.update(reader.parsed)
     return LoadResult(catalog, tuple(sort_problems(reader.problems)))

@@ -9,6 +9,7 @@ sitemap, feeds) can see them.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from followhome.fingerprint import fingerprint
 from followhome.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
 from followhome.mkdocs.config import FollowhomeConfig
 from followhome.mkdocs.context import plugin_enabled, set_edition
@@ -85,13 +87,29 @@ def _untrusted_page(src_uri: str) -> bool:
     return top in ("stories", "updates") and not layout.in_nav(src_uri) and "/page/" not in f"/{src_uri}"
 
 
+class _GeneratedPageFile(File):
+    """A generated page that can say it did not change since the previous build."""
+
+    unchanged = False
+
+    def is_modified(self) -> bool:
+        return not self.unchanged and super().is_modified()
+
+
 class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
+        self.dirty = False
+        self.page_keys: dict[str, str] = {}
+        """Fingerprint of each generated page in the previous build (kept across `serve` rebuilds)."""
         self.edition: Edition | None = None
         self.auto_nav = False
         self.sharing: Sharing | None = None
         self.pages: dict[str, GeneratedPage] = {}
         """Generated pages with HTML blocks to fill in, by source path."""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Having on_startup also keeps this instance across `mkdocs serve` rebuilds.
+        self.dirty = dirty
 
     # on_config runs first among plugins (priority 100) so the brand's site_url, theme
     # and Markdown extensions are in place before any other plugin reads them.
@@ -166,11 +184,27 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             latest_updates=self.config.latest_updates,
             feeds=plugin_enabled(config, FEEDS_PLUGIN),
         )
+        # A page is the same as last build when its text and everything every page shows
+        # (navigation, brand, theme) are: `serve --dirty` then skips it.
+        shared = fingerprint(
+            json.dumps(config.nav, default=str),
+            edition.catalog.brand.config.model_dump_json(),
+            json.dumps([config.extra_css, config.theme.get("palette")], default=str),
+            *sorted(f.src_uri for f in files.documentation_pages()),  # editors' pages join the nav
+        )
+        keys = {}
         for page in site_pages(edition, options):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion))
+            file = _GeneratedPageFile.generated(
+                config, page.src_uri, content=page.markdown, inclusion=inclusion
+            )
+            assert isinstance(file, _GeneratedPageFile)
+            keys[page.src_uri] = fingerprint(shared, page.expanded())
+            file.unchanged = self.dirty and self.page_keys.get(page.src_uri) == keys[page.src_uri]
+            files.append(file)
             if page.blocks:
                 self.pages[page.src_uri] = page
+        self.page_keys = keys
         for path, notice in withdrawn_notices(edition, config.use_directory_urls):
             files.append(File.generated(config, path, content=notice))
         if self.config.social_cards:
