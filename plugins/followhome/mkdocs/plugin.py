@@ -93,7 +93,9 @@ class _GeneratedPageFile(File):
     unchanged = False
 
     def is_modified(self) -> bool:
-        return not self.unchanged and super().is_modified()
+        if self.unchanged and Path(self.abs_dest_path).is_file():
+            return False
+        return super().is_modified()
 
 
 class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped-call]
@@ -187,6 +189,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         # A page is the same as last build when its text and everything every page shows
         # (navigation, brand, theme) are: `serve --dirty` then skips it.
         shared = fingerprint(
+            config.site_dir,
             json.dumps(config.nav, default=str),
             edition.catalog.brand.config.model_dump_json(),
             json.dumps([config.extra_css, config.theme.get("palette")], default=str),
