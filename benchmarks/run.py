@@ -3,17 +3,21 @@
     python -m benchmarks.run [--sizes 1000 5000 10000] [--runs 3] [--serve]
 
 For each size N it generates a synthetic site (N stories, N/10 updates, 5 values) and, in
-one run, alternates two builds:
+one run, alternates three builds:
 
 (a) plain: MkDocs + Material on the same Markdown files (brand.yml left out, the raw
     story/update/value files as pages, a flat nav of the home page only, no followhome
     plugins or hooks; the same theme settings and Markdown extensions as the project);
-(b) followhome: the demo's mkdocs.yml, i.e. pages, listings, value pages, feeds, the email
-    outbox, the tone meter and social cards.
+(b) followhome, first build: the demo's mkdocs.yml, i.e. pages, listings, value pages,
+    feeds, the email outbox, the tone meter and social cards, with no cache and no outbox
+    (a fresh clone, or CI without its cache);
+(c) followhome, next build: the same again, reusing the cards, tone scores and outbox
+    folders of (b) (every later build on a machine or a CI cache that keeps .cache/ and
+    outbox/).
 
 It reports the median wall time, the peak memory (max RSS of the build process) and the
-ratio b/a. With --serve it also measures how long `mkdocs serve` takes to rebuild after
-one story is edited, at the first size.
+ratios b/a and c/a. With --serve it also measures how long `mkdocs serve` takes to rebuild
+after one story is edited at the first size, without and with --dirty.
 """
 
 from __future__ import annotations
@@ -87,21 +91,32 @@ def _plain(followhome: Path, out: Path) -> Path:
     return out
 
 
+def _forget_caches(project: Path) -> None:
+    """What a first build (or CI without a cache) starts from: no cards, scores or outbox."""
+    for folder in (".cache", "outbox", "site"):
+        shutil.rmtree(project / folder, ignore_errors=True)
+
+
 def measure(size: int, runs: int) -> dict[str, float]:
+    """Median seconds and peak MB of the plain build, followhome's first build (``cold``: no
+    cache, no outbox) and its next build (``warm``: only what changed is redone)."""
     with tempfile.TemporaryDirectory() as tmp:
         base = Path(tmp)
         full = generate(base / "followhome", size, size // 10)
         plain = _plain(full, base / "plain")
-        times: dict[str, list[float]] = {"plain": [], "followhome": []}
-        peaks: dict[str, list[float]] = {"plain": [], "followhome": []}
-        for _ in range(runs):  # alternate, so drift on the machine hits both alike
-            for name, project in (("plain", plain), ("followhome", full)):
+        times: dict[str, list[float]] = {"plain": [], "cold": [], "warm": []}
+        peaks: dict[str, list[float]] = {"plain": [], "cold": [], "warm": []}
+        for _ in range(runs):  # alternate, so drift on the machine hits all alike
+            for name, project in (("plain", plain), ("cold", full), ("warm", full)):
+                if name == "cold":
+                    _forget_caches(full)
                 seconds, peak = _build(project)
                 times[name].append(seconds)
                 peaks[name].append(peak)
         result = {f"{k}_s": statistics.median(v) for k, v in times.items()}
         result.update({f"{k}_mb": max(v) for k, v in peaks.items()})
-        result["ratio"] = result["followhome_s"] / result["plain_s"]
+        result["cold_ratio"] = result["cold_s"] / result["plain_s"]
+        result["warm_ratio"] = result["warm_s"] / result["plain_s"]
         return result
 
 
@@ -118,7 +133,13 @@ def serve_rebuild(size: int, dirty: bool = False) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         project = generate(Path(tmp) / "site", size, size // 10)
         process = subprocess.Popen(
-            [MKDOCS, "serve", "-a", f"127.0.0.1:{_free_port()}", *(["--dirty", "--no-strict"] if dirty else [])],
+            [
+                MKDOCS,
+                "serve",
+                "-a",
+                f"127.0.0.1:{_free_port()}",
+                *(["--dirty", "--no-strict"] if dirty else []),
+            ],
             cwd=project,
             env=ENV,
             stdout=subprocess.PIPE,
@@ -153,24 +174,29 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--serve", action="store_true")
     args = parser.parse_args()
-    print(f"{'N':>6} {'plain s':>8} {'followhome s':>13} {'ratio':>6} {'plain MB':>9} {'followhome MB':>14}")
+    print("| N | plain s | first build s | ratio | next build s | ratio | plain MB | first MB | next MB |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     results = {}
     for size in args.sizes:
         row = measure(size, args.runs)
         results[size] = row
         print(
-            f"{size:6d} {row['plain_s']:8.1f} {row['followhome_s']:13.1f} {row['ratio']:6.2f} "
-            f"{row['plain_mb']:9.0f} {row['followhome_mb']:14.0f}",
+            f"| {size:,} | {row['plain_s']:.1f} | {row['cold_s']:.1f} | {row['cold_ratio']:.2f} "
+            f"| {row['warm_s']:.1f} | {row['warm_ratio']:.2f} | {row['plain_mb']:.0f} "
+            f"| {row['cold_mb']:.0f} | {row['warm_mb']:.0f} |",
             flush=True,
         )
     if len(args.sizes) > 1:
         small, large = min(args.sizes), max(args.sizes)
-        growth = results[large]["followhome_s"] / results[small]["followhome_s"]
-        print(f"time({large}) / time({small}) = {growth:.2f} (linear would be {large / small:.0f})")
+        for phase in ("cold", "warm"):
+            growth = results[large][f"{phase}_s"] / results[small][f"{phase}_s"]
+            print(
+                f"{phase}: time({large}) / time({small}) = {growth:.2f} (linear would be {large / small:.0f})"
+            )
     if args.serve:
-        print(
-            f"mkdocs serve rebuild after editing one story at N={args.sizes[0]}: {serve_rebuild(args.sizes[0]):.1f} s"
-        )
+        size = args.sizes[0]
+        print(f"mkdocs serve rebuild after editing one story at N={size}: {serve_rebuild(size):.1f} s")
+        print(f"mkdocs serve --dirty, the same edit: {serve_rebuild(size, dirty=True):.1f} s")
 
 
 if __name__ == "__main__":

@@ -31,5 +31,16 @@ def test_comparison_runner_builds_both_sites() -> None:
     from benchmarks.run import measure
 
     row = measure(size=10, runs=1)
-    assert row["plain_s"] > 0 and row["followhome_s"] > 0
-    assert row["ratio"] == row["followhome_s"] / row["plain_s"]
+    assert row["plain_s"] > 0 and row["cold_s"] > 0 and row["warm_s"] > 0
+    assert row["cold_ratio"] == row["cold_s"] / row["plain_s"]
+    assert row["warm_ratio"] == row["warm_s"] / row["plain_s"]
+
+
+def test_offsite_benchmark_times_a_first_and_a_next_build() -> None:
+    from benchmarks.offsite import STEPS
+    from benchmarks.offsite import run as offsite_run
+
+    result = offsite_run(stories=12, updates=3)
+    assert set(result) == {"cold", "warm"}
+    assert all(set(result[phase]) == set(STEPS) for phase in result)
+    assert all(seconds > 0 for phase in result.values() for seconds in phase.values())
