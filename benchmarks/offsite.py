@@ -47,11 +47,16 @@ def run(stories: int, updates: int) -> dict[str, dict[str, float]]:
     """Seconds per step, for the first build (``cold``) and the next one (``warm``)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("FOLLOWHOME_TODAY", "2026-11-23")
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as tmp:
-        project = generate(Path(tmp), stories, updates)
-        cold = _timed_build_steps(project / "mkdocs.yml")
-        warm = _timed_build_steps(project / "mkdocs.yml")
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # the INFO lines of each step would only add noise
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            project = generate(Path(tmp), stories, updates)
+            cold = _timed_build_steps(project / "mkdocs.yml")
+            warm = _timed_build_steps(project / "mkdocs.yml")
+    finally:
+        logger.setLevel(level)
     return {"cold": cold, "warm": warm}
 
 

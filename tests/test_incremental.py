@@ -13,8 +13,10 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
+from benchmarks.generate import generate
 from followhome.email.outbox import MARKER
 from followhome.loader import load_content
+from followhome.mkdocs import email as email_plugin
 from followhome.site import layout
 from followhome.tone.cache import FILE, ScoreCache
 from followhome.tone.scorer import score
@@ -228,3 +230,62 @@ def _resolve(folder: str, href: str) -> str:
         elif piece not in ("", "."):
             parts.append(piece)
     return "/".join(parts) + ("/" if href.endswith("/") and parts else "")
+
+
+# --- composing the outbox in other processes -------------------------------------------------
+
+
+def _generated(folder: Path, parallel: bool) -> Project:
+    root = generate(folder, stories=70, updates=4)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "outbox_dir: outbox\n" in text
+    config.write_text(
+        text.replace(
+            "outbox_dir: outbox\n", f"outbox_dir: outbox\n      parallel: {str(parallel).lower()}\n"
+        ),
+        encoding="utf-8",
+    )
+    project = Project(root)
+    (project.content / "stories" / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8"
+    )
+    _edit(project, "stories/story-00003.md", "\n\n", "\n\n![Logo](logo.svg)\n\n")
+    return project
+
+
+def test_composing_in_other_processes_gives_the_same_outbox_and_warnings(
+    tmp_path: Path, mkdocs_warnings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[object] = []
+
+    class Counted(email_plugin.Background):
+        def __init__(self, job: Any) -> None:
+            started.append(job)
+            super().__init__(job)
+
+    monkeypatch.setattr(email_plugin, "Background", Counted)
+    outboxes, warnings = [], []
+    for parallel in (True, False):
+        project = _generated(tmp_path / str(parallel), parallel)
+        build(load_config(config_file=str(project.root / "mkdocs.yml"), strict=False))
+        warnings.append(sorted(w for w in mkdocs_warnings.take() if "outbox" in w or "email" in w))
+        outboxes.append(_bytes(_outbox(project)))
+    assert len(started) >= 1  # the parallel build used other processes, the other did not
+    assert len(outboxes[0]) == 74 * 8
+    assert outboxes[0] == outboxes[1]
+    assert warnings[0] == warnings[1]
+    assert any("story-00003" in w and "logo.svg" in w for w in warnings[0])
+
+
+@pytest.mark.parametrize("parallel", [True, False])
+def test_an_unwritable_outbox_is_a_clear_error(tmp_path: Path, parallel: bool) -> None:
+    project = _generated(tmp_path / "p", parallel)
+    (project.root / "outbox").mkdir()
+    (project.root / "outbox" / MARKER).write_text("{}", encoding="utf-8")
+    (project.root / "outbox" / "stories").write_text("a file where a folder should be", encoding="utf-8")
+    run = project.run_build()
+    assert run.returncode != 0
+    assert "Traceback" not in run.stderr
+    assert "followhome-email" in run.stderr and "cannot write" in run.stderr
+    assert str(project.root / "outbox" / "stories") in run.stderr

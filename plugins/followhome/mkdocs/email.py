@@ -7,6 +7,7 @@ not for the site must not become a public page.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -18,9 +19,9 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
 from followhome.email.compose import Composer, EmailSetupError
-from followhome.email.lint import check_email
+from followhome.email.folders import Background, FolderJob, OutboxWorkerError, Warnings, compose_folders
 from followhome.email.manifest import Entry, Manifest
-from followhome.email.outbox import MARKER, OutFile, planned_files, planned_items
+from followhome.email.outbox import MARKER, planned_items
 from followhome.email.profiles import PROFILES
 from followhome.fingerprint import code_fingerprint, fingerprint, images_fingerprint, source_fingerprint
 from followhome.items import ItemRenderer
@@ -30,7 +31,8 @@ from followhome.mkdocs.markdown import site_markdown
 NAME = "followhome-email"
 log = get_plugin_logger(NAME)
 COLLECTIONS = ("stories", "updates")
-IMAGE_FIX = "Fix: use a PNG, JPEG or GIF stored in content/"
+PARALLEL_FROM = 64
+"""Folders to compose from which a second process is worth starting."""
 
 
 class EmailConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -41,6 +43,8 @@ class EmailConfig(base.Config):  # type: ignore[no-untyped-call]
     """Email service profile; defaults to channels.email.service in brand.yml."""
     check = c.Type(bool, default=True)
     """Check every email against the email-client rules and warn on any breach."""
+    parallel = c.Type(bool, default=True)
+    """Compose many emails in a second process while MkDocs builds the pages (needs fork())."""
 
 
 def composer_for(config: MkDocsConfig, esp: str | None) -> tuple[Composer, ItemRenderer]:
@@ -74,13 +78,17 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.outbox: Path | None = None
         self.manifest = Manifest()
-        self.written: dict[str, list[OutFile]] = {}
-        """Folders composed in this build and their files (the others are reused as they are)."""
+        self.keys: dict[str, str] = {}
+        """Fingerprint of every folder of this build."""
+        self.composed = 0
+        self.background: list[Background] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # per-build state; the instance may survive `mkdocs serve` rebuilds
+        self._stop_background()
         self.manifest = Manifest()
-        self.written = {}
+        self.keys = {}
+        self.composed = 0
         root = Path(config.config_file_path or ".").parent
         outbox = (root / self.config.outbox_dir).resolve()
         for name, folder in (("docs_dir", config.docs_dir), ("site_dir", config.site_dir)):
@@ -112,6 +120,7 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
             images_fingerprint(Path(config.docs_dir)),
         )
         previous = Manifest.load(self.outbox / MARKER)
+        todo = []
         for planned in planned_items(edition):
             key = fingerprint(
                 settings,
@@ -119,69 +128,79 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
                 f"{planned.email}{planned.social}{renderer.has_page(planned.source)}",
                 source_fingerprint(planned.source),
             )
+            self.keys[planned.folder] = key
             entry = previous.entries.get(planned.folder)
             if entry is None or entry.key != key or not (self.outbox / planned.folder).is_dir():
-                dropped: list[str] = []
-                made = planned_files(planned, renderer, composer, dropped)
-                warnings = [f"{reason}; it was left out of the email. {IMAGE_FIX}" for reason in dropped]
-                if self.config.check:
-                    warnings += self._problems(composer, made)
-                entry = Entry(key, tuple(warnings))
-                self.written[planned.folder] = made
-            self.manifest.entries[planned.folder] = entry
-            for warning in entry.warnings:
-                log.warning(warning)
-        log.debug(f"outbox: {len(self.written)} of {len(self.manifest.entries)} folders to write")
+                todo.append(planned)
+            else:
+                self._record({planned.folder: entry.warnings})
+        self._open_outbox(self.outbox)
+        self.composed = len(todo)
+        parallel = self.config.parallel and len(todo) >= PARALLEL_FROM and Background.available()
+        workers = max(1, min(os.cpu_count() or 1, len(todo) // PARALLEL_FROM)) if parallel else 1
+        jobs = [
+            FolderJob(
+                self.outbox,
+                self.config.outbox_dir,
+                tuple(todo[i::workers]),
+                renderer,
+                composer,
+                self.config.check,
+            )
+            for i in range(workers)
+        ]
+        if parallel:
+            # Compose while MkDocs builds the pages, in up to one process per core.
+            self.background = [Background(job) for job in jobs]
+        else:
+            try:
+                self._record(compose_folders(jobs[0]))
+            except OutboxWorkerError as exc:
+                raise PluginError(f"{NAME}: {exc}") from None
         return files
 
-    def _problems(self, composer: Composer, made: list[OutFile]) -> list[str]:
-        texts = {f.path: f.text for f in made}
-        site_url = composer.edition.catalog.brand.url
-        problems = []
-        for path, text in texts.items():
-            if not path.endswith(".html"):
-                continue
-            plain = texts[path.removesuffix(".html") + ".txt"]
-            full = not path.endswith("fragment.html")
-            problems += [
-                f"{self.config.outbox_dir}/{path} breaks email {problem}"
-                for problem in check_email(
-                    text,
-                    plain,
-                    composer.profile,
-                    site_url,
-                    full=full,
-                    unsubscribe_url=composer.unsubscribe_url,
-                )
-            ]
-        return problems
+    def _record(self, warnings: Warnings) -> None:
+        for folder, found in warnings.items():
+            self.manifest.entries[folder] = Entry(self.keys[folder], found)
+            for warning in found:
+                log.warning(warning)
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.enabled or self.outbox is None:
-            return
-        outbox = self.outbox
+    def _open_outbox(self, outbox: Path) -> None:
+        """Make sure the outbox is ours, and forget the folders about to change first, so an
+        interrupted build never leaves a folder the manifest vouches for with other files."""
         marker = outbox / MARKER
         if outbox.exists() and not marker.is_file() and any(outbox.iterdir()):
             raise PluginError(
                 f"{NAME}: '{outbox}' exists and was not made by followhome; choose another outbox_dir"
             )
         outbox.mkdir(parents=True, exist_ok=True)
-        # First forget the folders about to change, so an interrupted build can never
-        # leave a folder that the manifest vouches for but that holds other files.
-        kept = {f: e for f, e in self.manifest.entries.items() if f not in self.written}
-        Manifest(kept).save(marker)
-        self._remove_stale(outbox)
-        for folder, made in self.written.items():
-            shutil.rmtree(outbox / folder, ignore_errors=True)
-            for file in made:
-                path = outbox / file.path
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(file.text, encoding="utf-8")
-        self.manifest.save(marker)
+        self.manifest.save(marker)  # only the folders kept as they are, so far
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or self.outbox is None:
+            return
+        running, self.background = self.background, []
+        for background in running:
+            try:
+                self._record(background.result())
+            except OutboxWorkerError as exc:
+                for other in running:
+                    other.stop()
+                raise PluginError(f"{NAME}: composing the outbox failed: {exc}") from None
+        self._remove_stale(self.outbox)
+        self.manifest.save(self.outbox / MARKER)
         log.info(
-            f"outbox {outbox}: {len(self.written)} folders written, "
-            f"{len(self.manifest.entries) - len(self.written)} unchanged"
+            f"outbox {self.outbox}: {self.composed} folders written, "
+            f"{len(self.manifest.entries) - self.composed} unchanged"
         )
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._stop_background()
+
+    def _stop_background(self) -> None:
+        for background in self.background:
+            background.stop()
+        self.background = []
 
     def _remove_stale(self, outbox: Path) -> None:
         """Everything this build did not make: withdrawn stories, old digests, stray files."""
