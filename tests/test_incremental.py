@@ -259,10 +259,10 @@ def test_composing_in_other_processes_gives_the_same_outbox_and_warnings(
 ) -> None:
     started: list[object] = []
 
-    class Counted(email_plugin.Background):
-        def __init__(self, job: Any) -> None:
-            started.append(job)
-            super().__init__(job)
+    class Counted(email_plugin.Background[Any]):
+        def __init__(self, work: Any) -> None:
+            started.append(work)
+            super().__init__(work)
 
     monkeypatch.setattr(email_plugin, "Background", Counted)
     outboxes, warnings = [], []

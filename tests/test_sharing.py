@@ -45,15 +45,15 @@ def test_every_page_has_open_graph_and_twitter_tags_with_absolute_urls(built_dem
 
 def test_story_and_value_cards(built_demo: Project) -> None:
     tree = _tree(built_demo, "stories/the-corked-bottle")
-    assert _meta(tree, "og:image") == f"{SITE}assets/cards/stories/the-corked-bottle.png"
+    assert _meta(tree, "og:image") == f"{SITE}assets/cards/stories/the-corked-bottle.jpg"
     assert _meta(tree, "og:type") == "article"
-    with Image.open(built_demo.site / "assets" / "cards" / "stories" / "the-corked-bottle.png") as card:
-        assert (card.format, card.size) == ("PNG", (1200, 630))
+    with Image.open(built_demo.site / "assets" / "cards" / "stories" / "the-corked-bottle.jpg") as card:
+        assert (card.format, card.size) == ("JPEG", (1200, 630))
     assert (
         _meta(_tree(built_demo, "values/less-waste"), "og:image")
-        == f"{SITE}assets/cards/values/less-waste.png"
+        == f"{SITE}assets/cards/values/less-waste.jpg"
     )
-    cards = {p.stem for p in (built_demo.site / "assets" / "cards" / "stories").glob("*.png")}
+    cards = {p.stem for p in (built_demo.site / "assets" / "cards" / "stories").glob("*.jpg")}
     for slug, meta in STORIES.items():
         on_site = (
             meta["status"] == "published"
@@ -67,18 +67,18 @@ def test_cards_are_cached_and_a_withdrawn_storys_card_leaves_the_cache(tmp_path:
     project = copy_demo(tmp_path / "p")
     project.build()
     cache = project.root / ".cache" / "followhome" / "cards"
-    first = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.png")}
+    first = {p.name: p.stat().st_mtime_ns for p in cache.glob("*.jpg")}
     assert len(first) >= 12
     project.build()
-    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.png")} == first  # nothing redrawn
+    assert {p.name: p.stat().st_mtime_ns for p in cache.glob("*.jpg")} == first  # nothing redrawn
     story = project.content / "stories" / "the-corked-bottle.md"
     story.write_text(
         story.read_text(encoding="utf-8").replace("  reference:", "  withdrawn: 2026-11-22\n  reference:", 1),
         encoding="utf-8",
     )
     project.build()
-    assert len(list(cache.glob("*.png"))) == len(first) - 1
-    assert not (project.site / "assets" / "cards" / "stories" / "the-corked-bottle.png").exists()
+    assert len(list(cache.glob("*.jpg"))) == len(first) - 1
+    assert not (project.site / "assets" / "cards" / "stories" / "the-corked-bottle.jpg").exists()
 
 
 def test_structured_data(built_demo: Project) -> None:
@@ -117,3 +117,25 @@ def test_share_links_are_plain_links_only_with_social_consent(built_demo: Projec
         else:
             assert links == {}
     assert '<script src="https://' not in (built_demo.site / "index.html").read_text(encoding="utf-8")
+
+
+def test_cards_drawn_in_other_processes_are_all_in_the_site(tmp_path: Path) -> None:
+    from benchmarks.generate import generate
+    from followhome.mkdocs.sharing import PARALLEL_FROM
+    from followhome.site.cards import Card, draw_card
+
+    project = Project(generate(tmp_path / "big", stories=PARALLEL_FROM + 10, updates=2))
+    project.build()
+    cards = sorted((project.site / "assets" / "cards" / "stories").glob("*.jpg"))
+    assert len(cards) == PARALLEL_FROM + 10
+    for page in (project.site / "stories").glob("story-*/index.html"):
+        image = _meta(html.fromstring(page.read_bytes()), "og:image").removeprefix(SITE)
+        with Image.open(project.site / image) as card:
+            assert (card.format, card.size) == ("JPEG", (1200, 630))
+    cache = project.root / ".cache" / "followhome" / "cards"
+    assert len(list(cache.iterdir())) == PARALLEL_FROM + 10 + 1 + 5  # stories, site, values
+    brand = yaml.safe_load((project.content / "brand.yml").read_text(encoding="utf-8"))
+    palette = brand["image"]["palette"]
+    site_card = Card(brand["name"], brand["name"], brand["promise"], palette["primary"], palette["accent"])
+    # drawn by a worker process, byte for byte what this process draws
+    assert (project.site / "assets" / "cards" / "site.jpg").read_bytes() == draw_card(site_card)

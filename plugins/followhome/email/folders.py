@@ -1,21 +1,18 @@
-"""Compose outbox folders and write them, here or on another core.
+"""Compose outbox folders and write them (in process, or in :mod:`followhome.background`).
 
 A first build composes every story's email (Markdown, inlined CSS, a text part, the
 email checker): minutes on a site with thousands of stories. That work needs nothing
-from MkDocs' page building, so on a machine with fork() it runs in a second process
-while MkDocs builds the pages, and the build waits for it only at the end.
+from MkDocs' page building, so the email plugin runs it in other processes while MkDocs
+builds the pages, and waits for it only at the end.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
-import traceback
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from followhome.background import WorkError
 from followhome.email.compose import Composer
 from followhome.email.lint import check_email
 from followhome.email.outbox import OutFile, Planned, planned_files
@@ -26,7 +23,7 @@ Warnings = dict[str, tuple[str, ...]]
 """Outbox folder -> the warnings composing it gave."""
 
 
-class OutboxWorkerError(Exception):
+class OutboxWorkerError(WorkError):
     """Composing or writing the outbox failed; the message says how."""
 
 
@@ -86,49 +83,3 @@ def compose_folders(job: FolderJob) -> Warnings:
                 ) from None
         warnings[planned.folder] = tuple(found)
     return warnings
-
-
-def _child(job: FolderJob, writer: Connection) -> None:
-    try:
-        writer.send(("ok", compose_folders(job)))
-    except OutboxWorkerError as exc:
-        writer.send(("error", str(exc)))
-    except BaseException:  # a bug: the whole story goes back to the build, which reports it
-        writer.send(("error", traceback.format_exc()))
-    finally:
-        writer.close()
-
-
-class Background:
-    """:func:`compose_folders` in a forked process; :meth:`result` waits for it."""
-
-    def __init__(self, job: FolderJob) -> None:
-        context = multiprocessing.get_context("fork")
-        self.reader, writer = context.Pipe(duplex=False)
-        self.process: BaseProcess = context.Process(target=_child, args=(job, writer), daemon=True)
-        self.process.start()
-        writer.close()
-
-    @staticmethod
-    def available() -> bool:
-        return "fork" in multiprocessing.get_all_start_methods()
-
-    def result(self) -> Warnings:
-        try:
-            status, payload = self.reader.recv()
-        except EOFError:
-            status, payload = "error", f"it stopped with exit code {self.process.exitcode} and no result"
-        finally:
-            self.process.join()
-            self.reader.close()
-        if status != "ok":
-            raise OutboxWorkerError(str(payload))
-        result: Warnings = payload
-        return result
-
-    def stop(self) -> None:
-        """Give up on the work (the build failed); the next build redoes it."""
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join()
-        self.reader.close()

@@ -7,8 +7,8 @@ not for the site must not become a public page.
 from __future__ import annotations
 
 import json
-import os
 import shutil
+from functools import partial
 from pathlib import Path
 
 from mkdocs.config import base
@@ -18,8 +18,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
+from followhome import background
+from followhome.background import Background, WorkError
 from followhome.email.compose import Composer, EmailSetupError
-from followhome.email.folders import Background, FolderJob, OutboxWorkerError, Warnings, compose_folders
+from followhome.email.folders import FolderJob, OutboxWorkerError, Warnings, compose_folders
 from followhome.email.manifest import Entry, Manifest
 from followhome.email.outbox import MARKER, planned_items
 from followhome.email.profiles import PROFILES
@@ -81,7 +83,7 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
         self.keys: dict[str, str] = {}
         """Fingerprint of every folder of this build."""
         self.composed = 0
-        self.background: list[Background] = []
+        self.workers: list[Background[Warnings]] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # per-build state; the instance may survive `mkdocs serve` rebuilds
@@ -136,8 +138,8 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
                 self._record({planned.folder: entry.warnings})
         self._open_outbox(self.outbox)
         self.composed = len(todo)
-        parallel = self.config.parallel and len(todo) >= PARALLEL_FROM and Background.available()
-        workers = max(1, min(os.cpu_count() or 1, len(todo) // PARALLEL_FROM)) if parallel else 1
+        parallel = self.config.parallel and len(todo) >= PARALLEL_FROM and background.available()
+        workers = background.workers(len(todo), PARALLEL_FROM) if parallel else 1
         jobs = [
             FolderJob(
                 self.outbox,
@@ -151,7 +153,7 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
         ]
         if parallel:
             # Compose while MkDocs builds the pages, in up to one process per core.
-            self.background = [Background(job) for job in jobs]
+            self.workers = [Background(partial(compose_folders, job)) for job in jobs]
         else:
             try:
                 self._record(compose_folders(jobs[0]))
@@ -179,11 +181,11 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.outbox is None:
             return
-        running, self.background = self.background, []
-        for background in running:
+        running, self.workers = self.workers, []
+        for worker in running:
             try:
-                self._record(background.result())
-            except OutboxWorkerError as exc:
+                self._record(worker.result())
+            except WorkError as exc:
                 for other in running:
                     other.stop()
                 raise PluginError(f"{NAME}: composing the outbox failed: {exc}") from None
@@ -198,9 +200,9 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
         self._stop_background()
 
     def _stop_background(self) -> None:
-        for background in self.background:
-            background.stop()
-        self.background = []
+        for worker in self.workers:
+            worker.stop()
+        self.workers = []
 
     def _remove_stale(self, outbox: Path) -> None:
         """Everything this build did not make: withdrawn stories, old digests, stray files."""

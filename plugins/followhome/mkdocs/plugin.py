@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from followhome.background import WorkError
 from followhome.fingerprint import fingerprint
 from followhome.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
 from followhome.mkdocs.config import FollowhomeConfig
@@ -118,6 +119,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
     @event_priority(100)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # Reset per-build state: under `mkdocs serve` the instance survives rebuilds.
+        if self.sharing is not None:
+            self.sharing.stop()  # a previous build that failed may have left cards drawing
         self.edition = None
         self.auto_nav = False
         self.sharing = None
@@ -212,7 +215,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             files.append(File.generated(config, path, content=notice))
         if self.config.social_cards:
             self.sharing = Sharing(edition, card_cache(config, self.config.cache_dir))
-            self.sharing.add_cards(files, config)
+            self.sharing.start()
         files.append(File.generated(config, COMPONENTS_CSS, content=components_css()))
         if BRAND_CSS in config.extra_css:
             palette = edition.catalog.brand.config.image.palette
@@ -250,4 +253,11 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.sharing is not None:
-            self.sharing.cache.prune()  # a withdrawn story's card leaves the cache too
+            try:
+                self.sharing.finish(Path(config.site_dir))
+            except WorkError as exc:
+                raise PluginError(f"followhome: drawing the social cards failed: {exc}") from None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.sharing is not None:
+            self.sharing.stop()

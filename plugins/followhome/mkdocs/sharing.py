@@ -4,33 +4,44 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from followhome import background
+from followhome.background import Background
 from followhome.model import Channel, Story
 from followhome.names import display_name
 from followhome.publishing import Edition
 from followhome.site import layout
-from followhome.site.cards import Card, CardCache
+from followhome.site.cards import SUFFIX, Card, CardCache, place
 from followhome.site.sharing import Share, head_tags, json_ld, organization, review
 
-SITE_CARD = "assets/cards/site.png"
+SITE_CARD = f"assets/cards/site{SUFFIX}"
+PARALLEL_FROM = 32
+"""Cards to draw from which other processes are worth starting."""
 
 
 @dataclass
 class Sharing:
-    """Cards drawn for this build and what each page puts in its head."""
+    """Cards for this build and what each page puts in its head.
+
+    Cards are drawn while MkDocs builds the pages (in other processes when there are
+    many), kept in the cache, and placed into the site at the end of the build."""
 
     edition: Edition
     cache: CardCache
     cards: dict[str, str] = field(default_factory=dict)
     """Page source path -> card image path in the site."""
     stories: dict[str, Story] = field(default_factory=dict)
+    placed: list[tuple[str, Path]] = field(default_factory=list)
+    """(path in the site, cached image) of every card of this build."""
+    workers: list[Background[int]] = field(default_factory=list)
 
-    def add_cards(self, files: Files, config: MkDocsConfig) -> None:
+    def start(self) -> None:
+        """Work out every page's card and start drawing the ones not in the cache."""
         brand = self.edition.catalog.brand.config
         palette = brand.image.palette
         wanted: list[tuple[str, str, Card]] = []  # (page source, card path in the site, card)
@@ -44,7 +55,7 @@ class Sharing:
         for value in self.edition.catalog.values:
             card(
                 layout.value(value.id),
-                f"assets/cards/values/{value.id}.png",
+                f"assets/cards/values/{value.id}{SUFFIX}",
                 value.meta.title,
                 value.meta.summary,
             )
@@ -52,11 +63,34 @@ class Sharing:
             src = layout.story(story.slug)
             self.stories[src] = story
             words = f"\u201c{' '.join(story.meta.quote.split())}\u201d - {display_name(story.meta.customer)}"
-            card(src, f"assets/cards/stories/{story.slug}.png", story.meta.title, words)
-        images = self.cache.paths([c for _, _, c in wanted])
-        for (page_src, src_path, _), image in zip(wanted, images, strict=True):
-            files.append(File.generated(config, src_path, abs_src_path=str(image)))
+            card(src, f"assets/cards/stories/{story.slug}{SUFFIX}", story.meta.title, words)
+        for page_src, src_path, drawn in wanted:
             self.cards[page_src] = src_path
+            self.placed.append((src_path, self.cache.path(drawn)))
+        missing = self.cache.missing([c for _, _, c in wanted])
+        if len(missing) >= PARALLEL_FROM and background.available():
+            count = background.workers(len(missing), PARALLEL_FROM)
+            self.workers = [Background(partial(self.cache.draw, missing[i::count])) for i in range(count)]
+        else:
+            self.cache.draw(missing)
+
+    def finish(self, site_dir: Path) -> None:
+        """Wait for the drawing, put every card into the site, forget unused cards."""
+        running, self.workers = self.workers, []
+        try:
+            for worker in running:
+                worker.result()
+        finally:
+            for worker in running:
+                worker.stop()
+        for src_path, image in self.placed:
+            place(image, site_dir / src_path)
+        self.cache.prune()  # a withdrawn story's card leaves the cache too
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+        self.workers = []
 
     def head(self, page: Page, config: MkDocsConfig) -> str:
         brand = self.edition.catalog.brand

@@ -1,0 +1,74 @@
+"""Work for another core while MkDocs builds the pages.
+
+MkDocs builds pages in one process. Work the pages do not need (email outbox, social
+cards) runs in forked processes meanwhile, and the build collects it at the end. Where
+fork() is not available (Windows), callers do the work in process instead.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class WorkError(Exception):
+    """Work that failed for a reason the user can act on; the message says what to do."""
+
+
+def available() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def workers(tasks: int, smallest_share: int) -> int:
+    """How many processes to split ``tasks`` over: one per core, each with enough to do."""
+    return max(1, min(multiprocessing.cpu_count(), tasks // smallest_share))
+
+
+def _child(work: Callable[[], object], writer: Connection) -> None:
+    try:
+        writer.send(("ok", work()))
+    except WorkError as exc:
+        writer.send(("error", str(exc)))
+    except BaseException:  # a bug: the whole story goes back to the build, which reports it
+        writer.send(("error", traceback.format_exc()))
+    finally:
+        writer.close()
+
+
+class Background(Generic[T]):
+    """``work()`` in a forked process; :meth:`result` waits for it and returns its result."""
+
+    def __init__(self, work: Callable[[], T]) -> None:
+        context = multiprocessing.get_context("fork")
+        self.reader, writer = context.Pipe(duplex=False)
+        # fork: the child gets `work` and everything it refers to as it is now, unpickled.
+        self.process: BaseProcess = context.Process(target=_child, args=(work, writer), daemon=True)
+        self.process.start()
+        writer.close()
+
+    def result(self) -> T:
+        """The work's result; :class:`WorkError` if it failed."""
+        try:
+            status, payload = self.reader.recv()
+        except EOFError:
+            status, payload = "error", f"the worker stopped with exit code {self.process.exitcode}"
+        finally:
+            self.process.join()
+            self.reader.close()
+        if status != "ok":
+            raise WorkError(str(payload))
+        result: T = payload
+        return result
+
+    def stop(self) -> None:
+        """Give up on the work (the build failed); the next build redoes it."""
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join()
+        self.reader.close()
