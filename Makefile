@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed-stamp
 
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site serve test lint check schema tone tone-report chromium clean
+.PHONY: site serve serve-full test lint check schema tone tone-report chromium clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,12 @@ $(NODE_STAMP): package.json package-lock.json
 site: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
+# The preview rebuilds only the pages an edit changed and shows problems without stopping;
+# serve-full rebuilds everything on every save, like the CI build.
 serve: $(STAMP)
+	$(BIN)/mkdocs serve --dirty --no-strict
+
+serve-full: $(STAMP)
 	$(BIN)/mkdocs serve
 
 check: $(STAMP)

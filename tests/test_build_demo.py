@@ -279,3 +279,33 @@ def test_every_relative_link_in_the_built_site_resolves(built_demo: Project) -> 
                 broken.append(f"{page.relative_to(built_demo.site)}: {target}")
     assert checked > 1000
     assert broken == []
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_shared_navigation_changes_no_page(tmp_path: Path, directory_urls: bool) -> None:
+    """Pages outside the navigation reuse one rendering of it; every page must be the same
+    byte for byte as when each page renders its own."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    sites = {}
+    for shared in (True, False):
+        project = copy_demo(tmp_path / str(shared))
+        config_file = project.root / "mkdocs.yml"
+        text = config_file.read_text(encoding="utf-8")
+        text = text.replace(
+            "  - followhome:\n", f"  - followhome:\n      shared_nav: {str(shared).lower()}\n", 1
+        )
+        config_file.write_text(
+            text + f"use_directory_urls: {str(directory_urls).lower()}\n", encoding="utf-8"
+        )
+        config = load_config(config_file=str(config_file), strict=True)
+        build(config)
+        navigation = config.plugins["followhome"].shared_nav
+        assert (navigation is not None and len(navigation.rendered) >= 2) == shared
+        sites[shared] = {
+            p.relative_to(project.site).as_posix(): p.read_bytes() for p in project.site.rglob("*.html")
+        }
+    assert sorted(sites[True]) == sorted(sites[False])
+    different = [path for path in sites[True] if sites[True][path] != sites[False][path]]
+    assert different == []

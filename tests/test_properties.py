@@ -8,6 +8,7 @@ a story in a channel the story's own data does not allow.
 from __future__ import annotations
 
 import contextlib
+import html
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -228,3 +229,20 @@ def test_real_mkdocs_build_fails_clearly_or_succeeds(generated: tuple[Any, ...])
                     assert _allowed(data, "site"), data
     finally:
         logger.setLevel(level)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8")), st.text(max_size=20))
+def test_generated_front_matter_reads_back_as_written(title: str, description: str) -> None:
+    """Titles go into generated pages' front matter unescaped by hand; YAML (as MkDocs reads
+    it) must give back exactly the HTML-escaped text, whatever the characters."""
+    from followhome.site.pages import _front
+
+    front = _front(title=title, description=description, search={"exclude": True})
+    assert front.startswith("---\n") and front.endswith("---\n\n")
+    data = yaml.load(front.removeprefix("---\n").removesuffix("---\n\n"), Loader=yaml.SafeLoader)
+    assert data == {
+        "title": html.escape(title),
+        "description": html.escape(description),
+        "search": {"exclude": True},
+    }

@@ -88,6 +88,24 @@ def _plain(document: str) -> str:
     return joined.replace(_KEEP, " ")
 
 
+_START, _END = "<!--followhome:item-->", "<!--/followhome:item-->"
+_SPLIT = "FOLLOWHOMEITEMBOUNDARY"
+
+
+def _tidy(text: str) -> str:
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _texts(marked: str) -> tuple[str, str]:
+    """(text of the whole email, text of the item alone) from a document whose item is
+    between the :data:`_START` and :data:`_END` comments."""
+    boundary = f"<p>{_SPLIT}</p>"
+    text = _plain(marked.replace(_START, boundary).replace(_END, boundary))
+    head, rest = text.split(_SPLIT, 1)  # the first and the last are ours, whatever the item says
+    item, tail = rest.rsplit(_SPLIT, 1)
+    return _tidy(head + item + tail), _tidy(item)
+
+
 @dataclass
 class Composer:
     """Builds every email of one edition for one email-service profile."""
@@ -98,9 +116,7 @@ class Composer:
     unsubscribe_url: str | None = None
     _env: Environment = field(init=False, repr=False)
     _css: str = field(init=False, repr=False)
-    _last_block: tuple[RenderedItem, str, tuple[str, ...]] | None = field(
-        default=None, init=False, repr=False
-    )
+    _last: tuple[RenderedItem, EmailOutput, EmailOutput] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.profile.unsubscribe is None and not self.unsubscribe_url:
@@ -176,37 +192,39 @@ class Composer:
 
     # --- outputs ---------------------------------------------------------------------
 
-    def _block(self, item: RenderedItem) -> tuple[str, tuple[str, ...]]:
-        """The item's HTML block (not yet inlined) and the images left out of it.
+    def _outputs(self, item: RenderedItem) -> tuple[EmailOutput, EmailOutput]:
+        """The item's fragment and full email, made together (kept for the last item).
 
-        Kept for the last item, since its fragment and full email share the block."""
-        if self._last_block is None or self._last_block[0] is not item:
+        One text conversion serves both: the full email's text, and the part of it between
+        two markers around the item, which is the fragment's text."""
+        if self._last is None or self._last[0] is not item:
             dropped: list[str] = []
             context = self._item_context(item, item.id, dropped)
             block = self._env.get_template("item.html").render(item=context)
-            self._last_block = (item, block, tuple(dropped))
-        return self._last_block[1], self._last_block[2]
+            preheader = self._preheader(item.summary)
+            marked = self._document(item.title, preheader, _START + block + _END, item.id)
+            document = marked.replace(_START, "").replace(_END, "")
+            email_text, item_text = _texts(marked)
+            fragment = EmailOutput(
+                "fragment",
+                item.id,
+                item.title,
+                preheader,
+                css_inline.inline_fragment(block, self._css),
+                item_text,
+                tuple(dropped),
+            )
+            email = EmailOutput("email", item.id, item.title, preheader, document, email_text, tuple(dropped))
+            self._last = (item, fragment, email)
+        return self._last[1], self._last[2]
 
     def fragment(self, item: RenderedItem) -> EmailOutput:
         """A block to paste into an email service's editor: inlined, no document around it."""
-        block, dropped = self._block(item)
-        inlined: str = css_inline.inline_fragment(block, self._css)
-        return EmailOutput(
-            "fragment",
-            item.id,
-            item.title,
-            self._preheader(item.summary),
-            inlined,
-            _plain(f"<div>{inlined}</div>"),
-            dropped,
-        )
+        return self._outputs(item)[0]
 
     def email(self, item: RenderedItem) -> EmailOutput:
         """A complete HTML email for one story or update."""
-        block, dropped = self._block(item)
-        preheader = self._preheader(item.summary)
-        document = self._document(item.title, preheader, block, item.id)
-        return EmailOutput("email", item.id, item.title, preheader, document, _plain(document), dropped)
+        return self._outputs(item)[1]
 
     def digest(self, items: Sequence[RenderedItem], since: date, until: date) -> EmailOutput:
         """One email with every item of the window: title, teaser and link (full text when no page)."""

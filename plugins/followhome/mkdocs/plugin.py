@@ -13,10 +13,12 @@ import json
 import os
 from pathlib import Path
 
+from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from followhome.background import WorkError
@@ -24,6 +26,7 @@ from followhome.fingerprint import fingerprint
 from followhome.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
 from followhome.mkdocs.config import FollowhomeConfig
 from followhome.mkdocs.context import plugin_enabled, set_edition
+from followhome.mkdocs.navcache import SharedNavigation
 from followhome.mkdocs.sharing import Sharing, card_cache
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import Value
@@ -108,6 +111,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         self.auto_nav = False
         self.sharing: Sharing | None = None
         self.pages: dict[str, GeneratedPage] = {}
+        self.shared_nav: SharedNavigation | None = None
         """Generated pages with HTML blocks to fill in, by source path."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -231,6 +235,17 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             )
             config.nav[-2:-2] = extra
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        self.shared_nav = None
+        if self.edition is not None and self.config.shared_nav:
+            self.shared_nav = SharedNavigation(page.url for page in nav.pages)
+        return nav
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+        if self.shared_nav is not None:
+            self.shared_nav.install(env)
+        return env
 
     # Last (-100), after every Markdown extension and plugin has produced the page's HTML.
     @event_priority(-100)
