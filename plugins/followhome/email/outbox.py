@@ -53,12 +53,13 @@ def planned_items(edition: Edition) -> list[Planned]:
     """Stories with email or social consent and current updates, each with its folder."""
     emailed = {s.id for s in edition.stories(Channel.EMAIL)}
     social = {s.id for s in edition.stories(Channel.SOCIAL)}
+    either = emailed | social
     sources: list[Story | Update] = [*edition.catalog.stories, *edition.current_updates()]
     seen: set[str] = set()
     planned = []
     for source in sources:
         is_story = isinstance(source, Story)
-        if source.id in seen or (is_story and source.id not in emailed | social):
+        if source.id in seen or (is_story and source.id not in either):
             continue
         seen.add(source.id)
         planned.append(

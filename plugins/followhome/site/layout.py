@@ -59,15 +59,17 @@ def href(from_src: str, to: str, directory_urls: bool = True) -> str:
     """Relative URL from page ``from_src`` to a page (``.md`` source path) or a file of the site.
 
     For the HTML blocks of generated pages, which MkDocs passes through as they are; the
-    result is what MkDocs makes of :func:`link` in Markdown.
+    result is what MkDocs makes of :func:`link` in Markdown. (Called for every card of every
+    listing page, so it splits paths instead of calling posixpath.relpath.)
     """
     here = url(from_src, directory_urls)
-    folder = here.rstrip("/") if here.endswith("/") else posixpath.dirname(here)
-    target = url(to, directory_urls) if to.endswith(".md") else to
-    relative = posixpath.relpath(target or ".", folder or ".")
-    if target.endswith("/") or not target:
-        relative = "./" if relative == "." else relative + "/"
-    return relative
+    folder = here if here.endswith("/") else posixpath.dirname(here)
+    steps = [part for part in folder.split("/") if part]
+    target = (url(to, directory_urls) if to.endswith(".md") else to).split("/")
+    common = 0
+    while common < len(steps) and common < len(target) - 1 and steps[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(steps) - common) + target[common:]) or "./"
 
 
 def in_nav(src_uri: str) -> bool:
