@@ -6,12 +6,11 @@ python -m benchmarks.email [--stories 10000] [--updates 1000]
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from benchmarks.common import size_arguments
+from benchmarks.common import scratch, size_arguments
 from benchmarks.generate import generate
 from followhome.email.compose import Composer
 from followhome.email.profiles import PROFILES
@@ -23,7 +22,7 @@ from followhome.model import Channel, Story, Update
 def run(stories: int, updates: int) -> list[tuple[str, float, int]]:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("FOLLOWHOME_TODAY", "2026-11-23")
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch() as tmp:
         project = generate(Path(tmp), stories, updates)
         site = load_site(project / "mkdocs.yml")
         edition = site.edition

@@ -10,7 +10,6 @@ using the demo site's Markdown extensions. Prints a table; nothing is asserted.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import date
@@ -19,7 +18,7 @@ from pathlib import Path
 import markdown
 from mkdocs.config import load_config
 
-from benchmarks.common import size_arguments
+from benchmarks.common import scratch, size_arguments
 from benchmarks.generate import generate
 from followhome.feeds.build import FeedOptions, build_feeds
 from followhome.feeds.render import feed_files
@@ -41,7 +40,7 @@ def _renderer(project: Path) -> Callable[[str], str]:
 def run(stories: int, updates: int) -> list[tuple[str, float, int, int]]:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch() as tmp:
         project = generate(Path(tmp), stories, updates)
         started = time.perf_counter()
         catalog = load_content(project / "content").require()

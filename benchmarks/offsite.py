@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import get_files
 
-from benchmarks.common import size_arguments
+from benchmarks.common import scratch, size_arguments
 from benchmarks.generate import generate
 
 STEPS = ("followhome-feeds", "followhome-email", "followhome-tone")
@@ -51,7 +50,7 @@ def run(stories: int, updates: int) -> dict[str, dict[str, float]]:
     level = logger.level
     logger.setLevel(logging.ERROR)  # the INFO lines of each step would only add noise
     try:
-        with tempfile.TemporaryDirectory() as tmp:
+        with scratch() as tmp:
             project = generate(Path(tmp), stories, updates)
             cold = _timed_build_steps(project / "mkdocs.yml")
             warm = _timed_build_steps(project / "mkdocs.yml")

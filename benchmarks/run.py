@@ -29,10 +29,10 @@ import shutil
 import socket
 import statistics
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.common import scratch
 from benchmarks.generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +100,7 @@ def _forget_caches(project: Path) -> None:
 def measure(size: int, runs: int) -> dict[str, float]:
     """Median seconds and peak MB of the plain build, followhome's first build (``cold``: no
     cache, no outbox) and its next build (``warm``: only what changed is redone)."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch() as tmp:
         base = Path(tmp)
         full = generate(base / "followhome", size, size // 10)
         plain = _plain(full, base / "plain")
@@ -130,7 +130,7 @@ def _free_port() -> int:
 def serve_rebuild(size: int, dirty: bool = False) -> float:
     """Seconds from saving an edited story to `mkdocs serve` finishing its rebuild
     (``--dirty``: MkDocs rebuilds only the pages that changed)."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch() as tmp:
         project = generate(Path(tmp) / "site", size, size // 10)
         process = subprocess.Popen(
             [

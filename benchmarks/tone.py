@@ -5,12 +5,11 @@ python -m benchmarks.tone [--stories 10000] [--updates 1000]
 
 from __future__ import annotations
 
-import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
-from benchmarks.common import size_arguments
+from benchmarks.common import scratch, size_arguments
 from benchmarks.generate import generate
 from followhome.loader import load_content
 from followhome.publishing import Edition
@@ -19,7 +18,7 @@ from followhome.tone.check import scored_items
 
 def run(stories: int, updates: int) -> tuple[int, float]:
     """(items scored, seconds) for scoring every item of the site once."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with scratch() as tmp:
         project = generate(Path(tmp), stories, updates)
         edition = Edition(load_content(project / "content").require(), date(2026, 11, 23))
         scored_items(edition)  # warm the compiled lexicon

@@ -7,6 +7,7 @@ fork() is not available (Windows), callers do the work in process instead.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import traceback
 from collections.abc import Callable
@@ -31,6 +32,9 @@ def workers(tasks: int, smallest_share: int) -> int:
 
 
 def _child(work: Callable[[], object], writer: Connection) -> None:
+    # Everything inherited from the build stays alive until this process ends: keep the
+    # garbage collector from scanning it (each scan would also copy the pages it touches).
+    gc.freeze()
     try:
         writer.send(("ok", work()))
     except WorkError as exc:

@@ -70,11 +70,13 @@ def compose_folders(job: FolderJob) -> Warnings:
         found = [f"{reason}; it was left out of the email. {IMAGE_FIX}" for reason in dropped]
         if job.check:
             found += _problems(job, made)
-        shutil.rmtree(job.outbox / planned.folder, ignore_errors=True)
+        folder = job.outbox / planned.folder
+        shutil.rmtree(folder, ignore_errors=True)
         for file in made:
             path = job.outbox / file.path
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
+                if path.parent != folder or not folder.is_dir():
+                    path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(file.text, encoding="utf-8")
             except OSError as exc:
                 raise OutboxWorkerError(
