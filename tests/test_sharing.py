@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 import yaml
 from lxml import html
 from PIL import Image
@@ -139,3 +140,20 @@ def test_cards_drawn_in_other_processes_are_all_in_the_site(tmp_path: Path) -> N
     site_card = Card(brand["name"], brand["name"], brand["promise"], palette["primary"], palette["accent"])
     # drawn by a worker process, byte for byte what this process draws
     assert (project.site / "assets" / "cards" / "site.jpg").read_bytes() == draw_card(site_card)
+
+
+@pytest.mark.parametrize("words", [5, 40, 400])
+def test_card_lines_fit_the_card_and_keep_the_words_in_order(words: int) -> None:
+    from PIL import ImageDraw
+
+    from followhome.site.cards import WIDTH, _font, _lines
+
+    text = " ".join(f"word{i % 13}{'x' * (i % 7)}" for i in range(words))
+    draw = ImageDraw.Draw(Image.new("RGB", (WIDTH, 100)))
+    font = _font(38)
+    lines = _lines(draw, text, font, 1040, 4)
+    assert 1 <= len(lines) <= 4
+    assert all(draw.textlength(line, font=font) <= 1040 + 2 for line in lines)  # within a pixel or two
+    shown = " ".join(lines).removesuffix(" …").split(" ")
+    assert shown == text.split(" ")[: len(shown)]
+    assert lines[-1].endswith("…") == (len(shown) < words)
