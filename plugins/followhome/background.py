@@ -10,12 +10,13 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+X = TypeVar("X")
 
 
 class WorkError(Exception):
@@ -26,9 +27,13 @@ def available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def workers(tasks: int, smallest_share: int) -> int:
-    """How many processes to split ``tasks`` over: one per core, each with enough to do."""
-    return max(1, min(multiprocessing.cpu_count(), tasks // smallest_share))
+def shares(tasks: Sequence[X], smallest_share: int) -> list[Sequence[X]] | None:
+    """``tasks`` split into one share per process worth starting (one per core, each with at
+    least ``smallest_share`` tasks), or None when they are better done in this process."""
+    if len(tasks) < smallest_share or not available():
+        return None
+    count = max(1, min(multiprocessing.cpu_count(), len(tasks) // smallest_share))
+    return [tasks[i::count] for i in range(count)]
 
 
 def _child(work: Callable[[], object], writer: Connection) -> None:

@@ -121,12 +121,14 @@ class _Reader:
 
     def document(self, path: Path) -> Document | None:
         text = self.read(path)
-        if text is None:
-            return None
+        return None if text is None else self.parse_text(text, self.display(path))
+
+    def parse_text(self, text: str, display: str) -> Document | None:
+        """Front matter and body of ``text``; a problem recorded when the front matter is bad."""
         try:
             return parse_document(text)
         except FrontMatterError as exc:
-            self.problems.append(Problem(self.display(path), exc.line, "", exc.message, exc.fix))
+            self.problems.append(Problem(display, exc.line, "", exc.message, exc.fix))
             return None
 
     def markdown_files(self, folder: str) -> list[Path]:
@@ -161,12 +163,8 @@ class _Reader:
         found = _memo.get(key)
         if found is None:
             before = len(self.problems)
-            doc = None
             meta: M | None = None
-            try:
-                doc = parse_document(text)
-            except FrontMatterError as exc:
-                self.problems.append(Problem(display, exc.line, "", exc.message, exc.fix))
+            doc = self.parse_text(text, display)
             if doc is not None:
                 meta, problems = validate(model, doc.meta, display)
                 self.problems.extend(problems)

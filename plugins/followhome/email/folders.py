@@ -72,16 +72,16 @@ def compose_folders(job: FolderJob) -> Warnings:
             found += _problems(job, made)
         folder = job.outbox / planned.folder
         shutil.rmtree(folder, ignore_errors=True)
-        for file in made:
-            path = job.outbox / file.path
-            try:
-                if path.parent != folder or not folder.is_dir():
-                    path.parent.mkdir(parents=True, exist_ok=True)
+        path = folder
+        try:
+            folder.mkdir(parents=True, exist_ok=True)  # every file of a planned folder is directly in it
+            for file in made:
+                path = job.outbox / file.path
                 path.write_text(file.text, encoding="utf-8")
-            except OSError as exc:
-                raise OutboxWorkerError(
-                    f"cannot write {path} ({exc.strerror or exc}); check that the outbox folder is "
-                    "writable and that nothing else is in its place"
-                ) from None
+        except OSError as exc:
+            raise OutboxWorkerError(
+                f"cannot write {path} ({exc.strerror or exc}); check that the outbox folder is "
+                "writable and that nothing else is in its place"
+            ) from None
         warnings[planned.folder] = tuple(found)
     return warnings

@@ -138,20 +138,15 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
                 self._record({planned.folder: entry.warnings})
         self._open_outbox(self.outbox)
         self.composed = len(todo)
-        parallel = self.config.parallel and len(todo) >= PARALLEL_FROM and background.available()
-        workers = background.workers(len(todo), PARALLEL_FROM) if parallel else 1
+        split = background.shares(todo, PARALLEL_FROM) if self.config.parallel else None
+        shares = [todo] if split is None else split
         jobs = [
             FolderJob(
-                self.outbox,
-                self.config.outbox_dir,
-                tuple(todo[i::workers]),
-                renderer,
-                composer,
-                self.config.check,
+                self.outbox, self.config.outbox_dir, tuple(share), renderer, composer, self.config.check
             )
-            for i in range(workers)
+            for share in shares
         ]
-        if parallel:
+        if split is not None:
             # Compose while MkDocs builds the pages, in up to one process per core.
             self.workers = [Background(partial(compose_folders, job)) for job in jobs]
         else:

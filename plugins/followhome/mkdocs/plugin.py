@@ -111,8 +111,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         self.auto_nav = False
         self.sharing: Sharing | None = None
         self.pages: dict[str, GeneratedPage] = {}
-        self.shared_nav: SharedNavigation | None = None
         """Generated pages with HTML blocks to fill in, by source path."""
+        self.shared_nav: SharedNavigation | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup also keeps this instance across `mkdocs serve` rebuilds.
@@ -193,14 +193,18 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             latest_updates=self.config.latest_updates,
             feeds=plugin_enabled(config, FEEDS_PLUGIN),
         )
-        # A page is the same as last build when its text and everything every page shows
-        # (navigation, brand, theme) are: `serve --dirty` then skips it.
-        shared = fingerprint(
-            config.site_dir,
-            json.dumps(config.nav, default=str),
-            edition.catalog.brand.config.model_dump_json(),
-            json.dumps([config.extra_css, config.theme.get("palette")], default=str),
-            *sorted(f.src_uri for f in files.documentation_pages()),  # editors' pages join the nav
+        # Under `serve --dirty`, a page that is the same as in the last build, and shows the
+        # same navigation, brand and theme, is not rebuilt. Only worth working out there.
+        shared = (
+            fingerprint(
+                config.site_dir,
+                json.dumps(config.nav, default=str),
+                edition.catalog.brand.config.model_dump_json(),
+                json.dumps([config.extra_css, config.theme.get("palette")], default=str),
+                *sorted(f.src_uri for f in files.documentation_pages()),  # editors' pages join the nav
+            )
+            if self.dirty
+            else None
         )
         keys = {}
         for page in site_pages(edition, options):
@@ -209,8 +213,9 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                 config, page.src_uri, content=page.markdown, inclusion=inclusion
             )
             assert isinstance(file, _GeneratedPageFile)
-            keys[page.src_uri] = fingerprint(shared, page.expanded())
-            file.unchanged = self.dirty and self.page_keys.get(page.src_uri) == keys[page.src_uri]
+            if shared is not None:
+                keys[page.src_uri] = fingerprint(shared, page.expanded())
+                file.unchanged = self.page_keys.get(page.src_uri) == keys[page.src_uri]
             files.append(file)
             if page.blocks:
                 self.pages[page.src_uri] = page

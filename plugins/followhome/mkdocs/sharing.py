@@ -68,11 +68,11 @@ class Sharing:
             self.cards[page_src] = src_path
             self.placed.append((src_path, self.cache.path(drawn)))
         missing = self.cache.missing([c for _, _, c in wanted])
-        if len(missing) >= PARALLEL_FROM and background.available():
-            count = background.workers(len(missing), PARALLEL_FROM)
-            self.workers = [Background(partial(self.cache.draw, missing[i::count])) for i in range(count)]
-        else:
+        split = background.shares(missing, PARALLEL_FROM)
+        if split is None:
             self.cache.draw(missing)
+        else:
+            self.workers = [Background(partial(self.cache.draw, list(share))) for share in split]
 
     def finish(self, site_dir: Path) -> None:
         """Wait for the drawing, put every card into the site, forget unused cards."""

@@ -19,8 +19,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
-DESIGN = "card-v3"
 SUFFIX = ".jpg"
+DESIGN = "card-v3"
 """Bump when the drawing changes, so cached cards are redrawn."""
 
 
