@@ -157,3 +157,21 @@ def test_card_lines_fit_the_card_and_keep_the_words_in_order(words: int) -> None
     shown = " ".join(lines).removesuffix(" …").split(" ")
     assert shown == text.split(" ")[: len(shown)]
     assert lines[-1].endswith("…") == (len(shown) < words)
+
+
+def test_placing_a_card_makes_its_folder_replaces_an_old_file_and_keeps_the_cache(tmp_path: Path) -> None:
+    from followhome.site.cards import place
+
+    cached = tmp_path / "cache" / "card.jpg"
+    cached.parent.mkdir()
+    cached.write_bytes(b"new card")
+    target = tmp_path / "site" / "assets" / "cards" / "stories" / "a.jpg"
+    place(cached, target)  # folder missing
+    assert target.read_bytes() == b"new card"
+    place(cached, target)  # the same card again
+    other = target.with_name("b.jpg")
+    other.write_bytes(b"stale card from another build")
+    place(cached, other)  # an old file in the way
+    assert other.read_bytes() == b"new card"
+    assert cached.read_bytes() == b"new card"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["a.jpg", "b.jpg"]

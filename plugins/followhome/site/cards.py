@@ -136,10 +136,21 @@ class CardCache:
 
 
 def place(image: Path, target: Path) -> None:
-    """Put a cached card into the site: a hard link where the file system allows, else a copy."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
+    """Put a cached card into the site: a hard link where the file system allows, else a copy.
+
+    The link is tried first: in a freshly cleaned site the folder exists after the first card
+    and the target never does, so one system call per card is the common case."""
+    try:
+        os.link(image, target)
+        return
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        target.unlink()
+    except OSError:
+        pass  # no hard links on this file system
     try:
         os.link(image, target)
     except OSError:
+        target.unlink(missing_ok=True)
         shutil.copyfile(image, target)
