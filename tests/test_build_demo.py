@@ -141,6 +141,38 @@ def test_search_index_and_sitemap_hold_only_published_stories(built_demo: Projec
         assert f"stories/{slug}/" not in sitemap
 
 
+def test_search_indexes_a_storys_own_words_not_its_details_or_listing_cards(built_demo: Project) -> None:
+    index = json.loads((built_demo.site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts: dict[str, str] = {}
+    for doc in index["docs"]:
+        page = doc["location"].split("#")[0]
+        texts[page] = texts.get(page, "") + " " + doc["title"] + " " + doc["text"]
+    stories = _stories()
+    for slug in PUBLISHED:
+        meta, text = stories[slug], texts[f"stories/{slug}/"]
+        quote_start = " ".join(meta["quote"].split()[:4])
+        assert quote_start in text and meta["title"].split()[0] in text, slug
+        assert "Share:" not in text and "How we collect and choose stories" not in text, slug
+        # ...while the page itself shows the details, share links labelled for assistive technology.
+        page = _page(built_demo, f"stories/{slug}")
+        assert page.cssselect("footer.fh-story-details a"), slug
+    listing = texts["stories/"]
+    assert "Page 1 of" not in listing
+    for slug in PUBLISHED:
+        assert " ".join(stories[slug]["quote"].split()[:6]) not in listing  # the cards
+    shared = [
+        p for p in (built_demo.site / "stories").rglob("index.html") if "fh-share" in p.read_text("utf-8")
+    ]
+    assert shared and all(
+        _page(built_demo, str(p.parent.relative_to(built_demo.site))).cssselect(
+            'nav.fh-share[aria-label="Share this story"]'
+        )
+        for p in shared
+    )
+    leftovers = [p for p, t in built_demo.site_text().items() if "fhblock" in t]
+    assert leftovers == []
+
+
 def test_raw_content_files_are_not_published(built_demo: Project) -> None:
     assert not (built_demo.site / "brand.yml").exists()
     for text in built_demo.site_text().values():

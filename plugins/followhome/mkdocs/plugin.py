@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from followhome.background import WorkError
 from followhome.fingerprint import fingerprint
@@ -217,7 +218,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                 keys[page.src_uri] = fingerprint(shared, page.expanded())
                 file.unchanged = self.page_keys.get(page.src_uri) == keys[page.src_uri]
             files.append(file)
-            if page.blocks:
+            if page.blocks or page.unindexed:
                 self.pages[page.src_uri] = page
         self.page_keys = keys
         for path, notice in withdrawn_notices(edition, config.use_directory_urls):
@@ -257,10 +258,26 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         if self.edition is None:
             return html
-        generated = self.pages.get(page.file.src_uri)
-        if generated is not None and page.file.generated_by:
-            html = generated.fill(html)
-        return clean_page_html(html) if _untrusted_page(page.file.src_uri) else html
+        if _untrusted_page(page.file.src_uri):
+            # The editor's Markdown as rendered; the generated blocks are escaped as they are made.
+            html = clean_page_html(html)
+        generated = self._generated(page)
+        return html if generated is None else generated.fill(html)
+
+    # After the search plugin indexed the page (see GeneratedPage.unindexed).
+    @event_priority(-100)
+    def on_page_context(
+        self, context: TemplateContext, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        generated = self._generated(page)
+        if generated is not None and page.content is not None:
+            page.content = generated.fill_unindexed(page.content)
+        return context
+
+    def _generated(self, page: Page) -> GeneratedPage | None:
+        if self.edition is None or not page.file.generated_by:
+            return None
+        return self.pages.get(page.file.src_uri)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if self.edition is None:

@@ -10,7 +10,7 @@ import html
 import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 import yaml
@@ -55,22 +55,37 @@ class GeneratedPage:
     the Markdown holds a token paragraph for each block, which the site build swaps for
     the HTML after Markdown ran (:meth:`fill`). Parsing that HTML as raw HTML in Markdown
     was most of the cost of the generated pages on a large site.
+
+    Blocks in ``unindexed`` (listings, pagers, story details, feed links) are not for the
+    search index: :meth:`fill` leaves an HTML comment for each, and :meth:`fill_unindexed`
+    puts them in after the search plugin read the page, so a search lands on a story's
+    own words and the search plugin does not parse thousands of listing cards and footers.
     """
 
     src_uri: str
     markdown: str
     blocks: Mapping[str, str] = field(default_factory=dict)
+    unindexed: Mapping[str, str] = field(default_factory=dict)
 
     def fill(self, html: str) -> str:
-        """``html`` (the Markdown rendered) with every block token replaced by its HTML."""
+        """``html`` (the Markdown rendered) with every indexed block in place, and a comment
+        where each unindexed block goes."""
         for token, block in self.blocks.items():
             html = html.replace(f"<p>{token}</p>", block, 1)
+        for token in self.unindexed:
+            html = html.replace(f"<p>{token}</p>", f"<!--{token}-->", 1)
+        return html
+
+    def fill_unindexed(self, html: str) -> str:
+        """``html`` from :meth:`fill` with the unindexed blocks in place of their comments."""
+        for token, block in self.unindexed.items():
+            html = html.replace(f"<!--{token}-->", block, 1)
         return html
 
     def expanded(self) -> str:
         """The page as one Markdown text, blocks in place as raw HTML (for readers and tests)."""
         text = self.markdown
-        for token, block in self.blocks.items():
+        for token, block in (*self.blocks.items(), *self.unindexed.items()):
             text = text.replace(token, block, 1)
         return text
 
@@ -141,19 +156,23 @@ class _Site:
         self.options = options
         self.nonce = secrets.token_hex(6)
         self.pending: dict[str, str] = {}
+        self.pending_unindexed: dict[str, str] = {}
 
-    def html(self, block: str) -> str:
-        """A token paragraph standing for ``block`` in the Markdown of the page being made."""
+    def html(self, block: str, indexed: bool = True) -> str:
+        """A token paragraph standing for ``block`` in the Markdown of the page being made
+        (``indexed=False``: a block the search index leaves out, see :class:`GeneratedPage`)."""
         if not block:
             return ""
-        token = f"fhblock{self.nonce}x{len(self.pending)}"
-        self.pending[token] = block
+        number = len(self.pending) + len(self.pending_unindexed)
+        token = f"fhblock{self.nonce}x{number}"
+        (self.pending if indexed else self.pending_unindexed)[token] = block
         return f"\n\n{token}\n\n"
 
     def page(self, src_uri: str, markdown: str) -> GeneratedPage:
         """A finished page with the blocks made for it since the previous page."""
         blocks, self.pending = self.pending, {}
-        return GeneratedPage(src_uri, markdown, blocks)
+        unindexed, self.pending_unindexed = self.pending_unindexed, {}
+        return GeneratedPage(src_uri, markdown, blocks, unindexed)
 
     # --- shared pieces ---------------------------------------------------------
 
@@ -184,7 +203,7 @@ class _Site:
         links = " · ".join(
             f'<a href="{self.href(at, feed_path(key, fmt))}">{FORMAT_NAMES[fmt]}</a>' for fmt in FORMAT_NAMES
         )
-        return self.html(f'<p class="fh-follow">Follow {what}: {links}</p>\n')
+        return self.html(f'<p class="fh-follow">Follow {what}: {links}</p>\n', indexed=False)
 
     def policy_link(self, at: str) -> str:
         return f"[{POLICY_TITLE}]({layout.link(at, layout.POLICY)})"
@@ -224,7 +243,8 @@ class _Site:
         if number < total:
             links.append(f'<a href="{self.href(at, layout.page_n(first, number + 1))}">Older {noun} →</a>')
         return self.html(
-            f'<nav class="fh-pager" aria-label="{noun} pages">\n<p>{" · ".join(links)}</p>\n</nav>\n'
+            f'<nav class="fh-pager" aria-label="{noun} pages">\n<p>{" · ".join(links)}</p>\n</nav>\n',
+            indexed=False,
         )
 
     def paginated(
@@ -243,7 +263,8 @@ class _Site:
         for index, chunk in enumerate(pages, start=1):
             at = layout.page_n(first, index)
             page_title = title if index == 1 else f"{title} — page {index}"
-            body = self.html("\n".join(card(at, item) for item in chunk)) if chunk else f"{empty}\n"
+            cards = "\n".join(card(at, item) for item in chunk)
+            body = self.html(cards, indexed=False) if chunk else f"{empty}\n"
             out.append(
                 self.page(
                     at,
@@ -299,7 +320,9 @@ class _Site:
             + f"# {inline(meta.title)}\n\n"
             + self.html(self.quote(story) + f'<p class="fh-takeaway">{text_html(meta.takeaway)}</p>\n')
             + story.body.strip()
-            + self.html('<footer class="fh-story-details">\n' + "\n".join(details) + "\n</footer>\n")
+            + self.html(
+                '<footer class="fh-story-details">\n' + "\n".join(details) + "\n</footer>\n", indexed=False
+            )
         )
         return self.page(at, markdown)
 
@@ -317,7 +340,11 @@ class _Site:
                 + "What our customers told us, in their own words, newest first. "
                 + f"{self.policy_link(at)}.\n\n"
                 + self.follow_line(at, "stories", "new stories")
-                + (self.html(f'<p class="fh-filter">Stories by value: {filters}</p>\n') if filters else "")
+                + (
+                    self.html(f'<p class="fh-filter">Stories by value: {filters}</p>\n', indexed=False)
+                    if filters
+                    else ""
+                )
             )
 
         return self.paginated(
@@ -371,7 +398,8 @@ class _Site:
             + self.html(
                 '<footer class="fh-update-details">\n'
                 + (f"<p><strong>Values:</strong> {values}</p>\n" if values else "")
-                + f"<p>{dates}</p>\n</footer>\n"
+                + f"<p>{dates}</p>\n</footer>\n",
+                indexed=False,
             )
         )
         return self.page(at, markdown)
@@ -391,7 +419,8 @@ class _Site:
             )
             if updates:
                 shown = updates[: self.options.per_page]
-                out += "## Updates\n\n" + self.html("\n".join(self.update_card(at, u) for u in shown))
+                cards = "\n".join(self.update_card(at, u) for u in shown)
+                out += "## Updates\n\n" + self.html(cards, indexed=False)
             return out + f"## Stories that show it\n\n{self.policy_link(at)}\n\n"
 
         pages = self.paginated(
@@ -408,11 +437,8 @@ class _Site:
         icon = value.meta.icon
         if icon:
             first_page = pages[0]
-            pages[0] = GeneratedPage(
-                first_page.src_uri,
-                first_page.markdown.replace("---\n", f"---\nicon: {icon}\n", 1),
-                first_page.blocks,
-            )
+            markdown = first_page.markdown.replace("---\n", f"---\nicon: {icon}\n", 1)
+            pages[0] = replace(first_page, markdown=markdown)
         return pages
 
     def values_index(self) -> GeneratedPage:
@@ -462,11 +488,11 @@ class _Site:
             )
         if featured:
             parts.append("## From our customers\n\n")
-            parts.append(self.html("\n".join(self.story_card(at, s) for s in featured)))
+            parts.append(self.html("\n".join(self.story_card(at, s) for s in featured), indexed=False))
             parts.append(f"[All stories]({layout.link(at, layout.STORIES)}) · {self.policy_link(at)}\n\n")
         if latest:
             parts.append("## Latest updates\n\n")
-            parts.append(self.html("\n".join(self.update_card(at, u) for u in latest)))
+            parts.append(self.html("\n".join(self.update_card(at, u) for u in latest), indexed=False))
             parts.append(f"[All updates]({layout.link(at, layout.UPDATES)})\n")
         return self.page(at, "".join(parts))
 
