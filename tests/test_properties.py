@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import re
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 import markdown
 import yaml
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from followhome.email.compose import Composer
@@ -28,6 +29,7 @@ from followhome.items import ItemRenderer
 from followhome.loader import load_content
 from followhome.publishing import Edition
 from followhome.site.pages import SiteOptions, site_pages
+from followhome.trust import rating_claim
 from tests.helpers import BRAND, MKDOCS_YML, VALUE
 
 TODAY = date(2026, 11, 23)
@@ -246,3 +248,61 @@ def test_generated_front_matter_reads_back_as_written(title: str, description: s
         "description": html.escape(description),
         "search": {"exclude": True},
     }
+
+
+_ONE_RATING_PATTERN = re.compile(
+    r"\ball (?:of )?(?:our |the )?reviews\b|\bevery review\b|\baverage rating\b|\b\d(?:\.\d)? out of (?:5|five|10)\b"
+    r"|\b(?:5|five)[- ]star\b|★",
+    re.IGNORECASE,
+)
+"""R7's claims as one pattern: what the trust check's faster, word-gated patterns must find."""
+
+_CLAIM_PIECES = st.sampled_from(
+    [
+        "all reviews",
+        "All of our Reviews",
+        "every review",
+        "average rating",
+        "4.9 out of 5",
+        "5-star",
+        "all ",
+        "of ",
+        "our ",
+        "the ",
+        "every ",
+        "average ",
+        "EVERY",
+        "out of ",
+        "5",
+        "five",
+        "4.9",
+        "10",
+        "star",
+        "ſtar",
+        "STAR",
+        "reviews",
+        "revİews",
+        "review",
+        "revıew",
+        "rating",
+        "ratıng",
+        "★",
+        ".",
+        " ",
+        "\n",
+        "-",
+        "x",
+    ]
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.one_of(_CLAIM_PIECES, st.text(max_size=4)), max_size=12))
+@example(["5-ſtar"])
+@example(["all revİews"])
+@example(["xx every revıew", " 4.9 out of 5"])
+@example(["average ratıng"])
+def test_rating_claim_finds_what_one_pattern_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    expected = _ONE_RATING_PATTERN.search(text)
+    assert rating_claim(text) == (expected.group(0) if expected else None)

@@ -31,14 +31,25 @@ QUANTIFIED = re.compile(
     r"|[£$€]\s?\d|\b(?:doubled|tripled|quadrupled|halved)\b",
     re.IGNORECASE,
 )
-RATING_CLAIMS = re.compile(
-    r"\ball (?:of )?(?:our |the )?reviews\b|\bevery review\b|\baverage rating\b|\b\d(?:\.\d)? out of (?:5|five|10)\b"
-    r"|\b(?:5|five)[- ]star\b|★",
-    re.IGNORECASE,
+RATING_CLAIMS = (
+    ("review", re.compile(r"\ball (?:of )?(?:our |the )?reviews\b|\bevery review\b", re.IGNORECASE)),
+    ("rating", re.compile(r"\baverage rating\b", re.IGNORECASE)),
+    ("out of", re.compile(r"\b\d(?:\.\d)? out of (?:5|five|10)\b", re.IGNORECASE)),
+    ("star", re.compile(r"\b(?:5|five)[- ]star\b", re.IGNORECASE)),
+    ("★", re.compile("★")),
 )
+"""Claims about all reviews or a rating, each with a word (lower case) every match contains:
+a pattern runs only on texts holding its word, which most texts do not ("out of" aside)."""
 
-RATING_WORDS = ("review", "rating", "out of", "star", "★")
-"""Every match of RATING_CLAIMS contains one of these (lower case)."""
+
+def rating_claim(text: str) -> str | None:
+    """The first claim about all reviews or a rating in ``text``, if any."""
+    # Fold case as IGNORECASE matches: "ſtar" is a "star", "revİew" and "revıew" are "review".
+    folded = text.casefold().replace("\u0307", "").replace("\u0131", "i")
+    found = [m for word, pattern in RATING_CLAIMS if word in folded and (m := pattern.search(text))]
+    return min(found, key=lambda m: m.start()).group(0) if found else None
+
+
 _ANY_DIGIT = re.compile(r"\d")
 
 
@@ -198,17 +209,14 @@ def rating_claims(
     texts += [(u.origin.path, None, "body", f"{u.meta.title}\n{u.meta.summary}\n{u.body}") for u in updates]
     problems = []
     for path, line, field, text in texts:
-        lower = text.lower()
-        if not any(word in lower for word in RATING_WORDS):
-            continue  # the pattern cannot match; testing for its words first is much cheaper
-        found = RATING_CLAIMS.search(text)
+        found = rating_claim(text)
         if found:
             problems.append(
                 Problem(
                     path,
                     line,
                     field,
-                    f"claims something about all reviews or a rating ('{found.group(0)}') over a curated selection (R7)",
+                    f"claims something about all reviews or a rating ('{found}') over a curated selection (R7)",
                     "remove the claim: the stories are chosen, so they cannot stand for all customers or an average",
                 )
             )
