@@ -150,6 +150,8 @@ def test_search_indexes_a_storys_own_words_not_its_details_or_listing_cards(buil
     stories = _stories()
     for slug in PUBLISHED:
         meta, text = stories[slug], texts[f"stories/{slug}/"]
+        first = next(doc for doc in index["docs"] if doc["location"] == f"stories/{slug}/")
+        assert first["title"] == meta["title"] and not first["text"].startswith(meta["title"]), slug
         quote_start = " ".join(meta["quote"].split()[:4])
         assert quote_start in text and meta["title"].split()[0] in text, slug
         assert "Share:" not in text and "How we collect and choose stories" not in text, slug
