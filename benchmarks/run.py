@@ -7,7 +7,9 @@ one run, alternates three builds:
 
 (a) plain: MkDocs + Material on the same Markdown files (brand.yml left out, the raw
     story/update/value files as pages, a flat nav of the home page only, no followhome
-    plugins or hooks; the same theme settings and Markdown extensions as the project);
+    plugins or hooks), themed as the followhome site ends up: the project's theme settings
+    and Markdown extensions plus what the brand sets (palette with its light/dark toggle,
+    logo, language, the two style sheets, site URL and description);
 (b) followhome, first build: the demo's mkdocs.yml, i.e. pages, listings, value pages,
     feeds, the email outbox, the tone meter and social cards, with no cache and no outbox
     (a fresh clone, or CI without its cache);
@@ -31,9 +33,18 @@ import statistics
 import subprocess
 import time
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
 
 from benchmarks.common import scratch
 from benchmarks.generate import generate
+from followhome.loader import load_content
+from followhome.mkdocs.theme import apply_brand
+from followhome.model import Brand
+from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, components_css
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = str(ROOT / ".venv" / "bin" / "mkdocs")
@@ -62,13 +73,24 @@ def _top_level_block(config: str, key: str) -> str:
     return "\n".join(lines[start:end]).rstrip() + "\n"
 
 
-def plain_config(followhome_config: str) -> str:
-    """The followhome project's theme and Markdown extensions, without followhome's plugins or hooks."""
-    return (
-        PLAIN_HEAD
-        + _top_level_block(followhome_config, "theme")
-        + _top_level_block(followhome_config, "markdown_extensions")
-    )
+def plain_config(followhome_config: str, brand: Brand | None = None) -> str:
+    """The followhome project's theme and Markdown extensions, without followhome's plugins or
+    hooks; with ``brand``, also what the brand sets on the theme (see :func:`apply_brand`)."""
+    theme = _top_level_block(followhome_config, "theme")
+    head = PLAIN_HEAD
+    if brand is not None:
+        branded = SimpleNamespace(
+            site_url=None, site_description=None, theme=yaml.safe_load(theme)["theme"], extra_css=[]
+        )
+        apply_brand(cast(MkDocsConfig, branded), brand)
+        settings = {
+            "site_url": branded.site_url,
+            "site_description": branded.site_description,
+            "extra_css": branded.extra_css,
+        }
+        head += yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
+        theme = yaml.safe_dump({"theme": branded.theme}, sort_keys=False, allow_unicode=True)
+    return head + theme + _top_level_block(followhome_config, "markdown_extensions")
 
 
 def _build(project: Path) -> tuple[float, float]:
@@ -85,9 +107,17 @@ def _build(project: Path) -> tuple[float, float]:
 
 
 def _plain(followhome: Path, out: Path) -> Path:
-    shutil.copytree(followhome / "content", out / "content", ignore=shutil.ignore_patterns("brand.yml"))
-    config = plain_config((followhome / "mkdocs.yml").read_text(encoding="utf-8"))
+    content = out / "content"
+    shutil.copytree(followhome / "content", content, ignore=shutil.ignore_patterns("brand.yml"))
+    brand = load_content(followhome / "content").require().brand
+    config = plain_config((followhome / "mkdocs.yml").read_text(encoding="utf-8"), brand)
     (out / "mkdocs.yml").write_text(config, encoding="utf-8")
+    for path, css in (
+        (COMPONENTS_CSS, components_css()),
+        (BRAND_CSS, brand_css(brand.config.image.palette)),
+    ):
+        (content / path).parent.mkdir(parents=True, exist_ok=True)
+        (content / path).write_text(css, encoding="utf-8")
     return out
 
 

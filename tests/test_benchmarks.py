@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
+from pathlib import Path
+
 from benchmarks.feeds import run
 
 
@@ -44,3 +48,28 @@ def test_offsite_benchmark_times_a_first_and_a_next_build() -> None:
     assert set(result) == {"cold", "warm"}
     assert all(set(result[phase]) == set(STEPS) for phase in result)
     assert all(seconds > 0 for phase in result.values() for seconds in phase.values())
+
+
+def test_plain_site_is_themed_as_the_followhome_site(tmp_path: Path) -> None:
+    """The baseline differs from followhome's build by the plugins only, not by the look."""
+    from benchmarks.generate import generate
+    from benchmarks.run import ENV, MKDOCS, _plain
+
+    full = generate(tmp_path / "followhome", 10, 1)
+    plain = _plain(full, tmp_path / "plain")
+    for project in (full, plain):
+        subprocess.run([MKDOCS, "build", "-q"], cwd=project, env=ENV, check=True, capture_output=True)
+
+    def look(project: Path, page: str) -> tuple[list[str], list[str], str]:
+        text = (project / "site" / page).read_text(encoding="utf-8")
+        sheets = re.findall(r'<link rel="stylesheet" href="([^"]+)"', text)
+        schemes = re.findall(r'data-md-color-scheme="([^"]+)"', text)
+        logo = re.search(
+            r'<a href="[^"]*" title="[^"]*" class="md-header__button md-logo"[^>]*>\s*<img src="([^"]+)"',
+            text,
+        )
+        return sheets, schemes, logo.group(1) if logo else ""
+
+    followhome_look = look(full, "stories/story-00003/index.html")
+    assert followhome_look[1] and followhome_look[2]  # a palette toggle and a logo to compare
+    assert look(plain, "stories/story-00003/index.html") == followhome_look
