@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -87,6 +87,13 @@ class Sharing:
             place(image, site_dir / src_path)
         self.cache.prune()  # a withdrawn story's card leaves the cache too
 
+    @cached_property
+    def organization(self) -> str:
+        """The site's Organization, the same on every page."""
+        brand = self.edition.catalog.brand
+        logo = brand.config.image.logo
+        return json_ld(organization(brand, brand.url + logo if logo else None))
+
     def stop(self) -> None:
         for worker in self.workers:
             worker.stop()
@@ -102,9 +109,7 @@ class Sharing:
         story = self.stories.get(src)
         url = site_url + page.url
         share = Share(title, description, url, image, "article" if story else "website")
-        parts = [head_tags(share, brand.config.name, brand.config.language)]
-        logo = brand.config.image.logo
-        parts.append(json_ld(organization(brand, site_url + logo if logo else None)))
+        parts = [head_tags(share, brand.config.name, brand.config.language), self.organization]
         if story:
             parts.append(json_ld(review(story, brand, url)))
         return "".join(parts)

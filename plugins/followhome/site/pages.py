@@ -166,6 +166,7 @@ class _Site:
         self.nonce = secrets.token_hex(6)
         self.pending: dict[str, str] = {}
         self.pending_unindexed: dict[str, str] = {}
+        self.quotes: dict[str, str] = {}
 
     def html(self, block: str, indexed: bool = True) -> str:
         """A token paragraph standing for ``block`` in the Markdown of the page being made
@@ -186,7 +187,11 @@ class _Site:
     # --- shared pieces ---------------------------------------------------------
 
     def quote(self, story: Story) -> str:
-        return quote_block(story, self.brand_name)
+        """The quote block (a story shows it on its page, the listing and each value's page)."""
+        block = self.quotes.get(story.slug)
+        if block is None:
+            block = self.quotes[story.slug] = quote_block(story, self.brand_name)
+        return block
 
     def href(self, at: str, to: str) -> str:
         return attr(layout.href(at, to, self.options.directory_urls))
