@@ -85,3 +85,15 @@ def test_quotes_in_a_description_cannot_break_out_of_the_attribute(tmp_path: Pat
     tree = html.fromstring((project.site / "stories" / "q" / "index.html").read_text(encoding="utf-8"))
     assert tree.cssselect('meta[name="description"]')[0].get("content") == takeaway
     assert not tree.cssselect("b")
+
+
+@pytest.mark.parametrize(
+    ("title", "anchor"),
+    [("Fish & <i>chips</i>", "fish-ichipsi"), ("!!!", "title"), ('"Quoted" title', "quoted-title")],
+)
+def test_a_page_heading_shows_its_title_literally_with_a_usable_id(title: str, anchor: str) -> None:
+    from followhome.site.pages import _title
+
+    heading = html.fragment_fromstring(_title(title))
+    assert heading.tag == "h1" and heading.text_content() == title
+    assert heading.get("id") == anchor

@@ -133,7 +133,8 @@ def _title(title: str) -> str:
     the table of contents, the title extraction and an anchor on 11,000 pages, for a heading
     the page's own title already names (the theme's table of contents skips it). The id is
     the slug Markdown would give it, and tells the search plugin the heading names the page."""
-    return f'<h1 id="{attr(slugify(title, "-"))}">{text_html(title)}</h1>\n'
+    anchor = slugify(title, "-") or "title"  # a title of punctuation only has no slug
+    return f'<h1 id="{attr(anchor)}">{text_html(title)}</h1>\n'
 
 
 def _icon(value: Value, options: SiteOptions) -> str:
