@@ -159,7 +159,8 @@ def test_search_indexes_a_storys_own_words_not_its_details_or_listing_cards(buil
         page = _page(built_demo, f"stories/{slug}")
         assert page.cssselect("footer.fh-story-details a"), slug
     listing = texts["stories/"]
-    assert "Page 1 of" not in listing
+    assert "Follow new stories" not in listing  # the feed links...
+    assert "Follow new stories" in (built_demo.site / "stories" / "index.html").read_text("utf-8")  # ...shown
     for slug in PUBLISHED:
         assert " ".join(stories[slug]["quote"].split()[:6]) not in listing  # the cards
     shared = [
