@@ -406,13 +406,13 @@ class _Site:
         if update.updated:
             dates += f", updated {time_tag(update.updated.date())}"
         values = self.value_links(at, update)
+        head = _title(meta.title) + self.update_line(update) + "\n"
         summary = f'<p class="fh-summary">{text_html(meta.summary)}</p>\n'
+        # The ended notice (Markdown) goes between the date line and the summary.
+        intro = self.html(head) + notice + self.html(summary) if notice else self.html(head + summary)
         markdown = (
             _front(title=meta.title, description=meta.summary)
-            + self.html(
-                _title(meta.title) + self.update_line(update) + "\n" + (summary if not notice else "")
-            )
-            + (notice + self.html(summary) if notice else "")
+            + intro
             + update.body.strip()
             + self.html(
                 '<footer class="fh-update-details">\n'
