@@ -11,6 +11,7 @@ import gc
 import multiprocessing
 import traceback
 from collections.abc import Callable, Sequence
+from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Generic, TypeVar
@@ -81,3 +82,26 @@ class Background(Generic[T]):
             self.process.terminate()
         self.process.join()
         self.reader.close()
+
+
+def _each(work: Callable[[X], T], tasks: Sequence[X]) -> list[T]:
+    return [work(task) for task in tasks]
+
+
+def map_on_cores(work: Callable[[X], T], tasks: Sequence[X], smallest_share: int) -> list[T]:
+    """``[work(task) for task in tasks]``, shared between this process and forked ones (see
+    :func:`shares`). A share whose process fails is done again here, so a bug in ``work``
+    shows as it would without the other processes."""
+    split = shares(tasks, smallest_share)
+    if split is None or len(split) < 2:
+        return _each(work, tasks)
+    workers = [Background(partial(_each, work, share)) for share in split[1:]]
+    results: list[T | None] = [None] * len(tasks)
+    results[0 :: len(split)] = _each(work, split[0])
+    for number, (worker, share) in enumerate(zip(workers, split[1:], strict=True), start=1):
+        try:
+            done = worker.result()
+        except WorkError:
+            done = _each(work, share)
+        results[number :: len(split)] = done
+    return results  # type: ignore[return-value]  # every slot is filled

@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
+from followhome import background
 from followhome.catalog import Catalog
 from followhome.frontmatter import Document, FrontMatterError, parse_document
 from followhome.model import (
@@ -40,6 +41,8 @@ UPDATES_DIR = "updates"
 COLLECTION_DIRS = (VALUES_DIR, STORIES_DIR, UPDATES_DIR)
 HOME_FILE = "index.md"
 RESERVED_SLUGS = {"index", "page"}
+PARALLEL_FROM = 500
+"""Files to parse from which a second process is worth starting."""
 
 M = TypeVar("M", bound=BaseModel)
 E = TypeVar("E")
@@ -73,6 +76,17 @@ def _naming_problem(folder: str, slug: str) -> str | None:
     return None
 
 
+_Unparsable = tuple[str, int | None, str]
+"""Why front matter cannot be read: message, line, fix (see :class:`FrontMatterError`)."""
+
+
+def _parse(text: str) -> Document | _Unparsable:
+    try:
+        return parse_document(text)
+    except FrontMatterError as exc:
+        return exc.message, exc.line, exc.fix
+
+
 _Parsed = tuple[Document | None, BaseModel | None, tuple[Problem, ...]]
 _memo: dict[tuple[str, str, str], _Parsed] = {}
 """Parsed and validated files of the previous load, by (model, display path, text).
@@ -89,12 +103,20 @@ class _Reader:
         self.prefix = display_prefix.rstrip("/")
         self.problems: list[Problem] = []
         self.parsed: dict[tuple[str, str, str], _Parsed] = {}
+        self.texts: dict[Path, str | None] = {}
+        self.files: dict[str, list[Path]] = {}
+        self.prefetched: dict[str, Document | _Unparsable] = {}
 
     def display(self, path: Path) -> str:
         rel = path.relative_to(self.root).as_posix()
         return f"{self.prefix}/{rel}" if self.prefix else rel
 
     def read(self, path: Path) -> str | None:
+        if path not in self.texts:
+            self.texts[path] = self._read(path)
+        return self.texts[path]
+
+    def _read(self, path: Path) -> str | None:
         try:
             return path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
@@ -125,15 +147,28 @@ class _Reader:
 
     def parse_text(self, text: str, display: str) -> Document | None:
         """Front matter and body of ``text``; a problem recorded when the front matter is bad."""
-        try:
-            return parse_document(text)
-        except FrontMatterError as exc:
-            self.problems.append(Problem(display, exc.line, "", exc.message, exc.fix))
-            return None
+        parsed = self.prefetched.get(text)
+        if parsed is None:
+            parsed = _parse(text)
+        if isinstance(parsed, Document):
+            return parsed
+        message, line, fix = parsed
+        self.problems.append(Problem(display, line, "", message, fix))
+        return None
+
+    def prefetch(self, folders: Iterable[str]) -> None:
+        """Parse the files the previous load did not see on every core: most of a large
+        site's loading is its front matter's YAML."""
+        known = {key[2] for key in _memo}
+        texts = [self.read(path) for folder in folders for path in self.markdown_files(folder)]
+        todo = sorted({text for text in texts if text is not None and text not in known})
+        self.prefetched = dict(zip(todo, background.map_on_cores(_parse, todo, PARALLEL_FROM), strict=True))
 
     def markdown_files(self, folder: str) -> list[Path]:
-        base = self.root / folder
-        return sorted(base.rglob("*.md")) if base.is_dir() else []
+        if folder not in self.files:
+            base = self.root / folder
+            self.files[folder] = sorted(base.rglob("*.md")) if base.is_dir() else []
+        return self.files[folder]
 
     def collection(
         self,
@@ -305,6 +340,7 @@ def load_content(content_dir: Path, display_prefix: str = "content") -> LoadResu
     reader = _Reader(content_dir, display_prefix)
     brand = _load_brand(reader)
     tz = brand.tz if brand else UTC
+    reader.prefetch(COLLECTION_DIRS)
 
     values = reader.collection(
         VALUES_DIR, ValueMeta, lambda slug, meta, doc, origin: Value(slug, meta, doc.body, origin)

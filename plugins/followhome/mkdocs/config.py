@@ -22,3 +22,6 @@ class FollowhomeConfig(base.Config):  # type: ignore[no-untyped-call]
     shared_nav = c.Type(bool, default=True)
     """Render the theme's navigation once for all pages outside it (stories, updates, listing
     pages after the first) instead of once per page; the pages come out the same."""
+    parallel = c.Type(bool, default=True)
+    """Render the Markdown of the generated pages on every core (needs fork()); the pages
+    come out the same."""

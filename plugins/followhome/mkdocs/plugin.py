@@ -25,9 +25,11 @@ from mkdocs.utils.templates import TemplateContext
 from followhome.background import WorkError
 from followhome.fingerprint import fingerprint
 from followhome.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
+from followhome.mkdocs.collector import Collector
 from followhome.mkdocs.config import FollowhomeConfig
 from followhome.mkdocs.context import plugin_enabled, set_edition
 from followhome.mkdocs.navcache import SharedNavigation
+from followhome.mkdocs.prerender import Prerender, PrerenderedPage
 from followhome.mkdocs.sharing import Sharing, card_cache
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import Value
@@ -92,6 +94,11 @@ def _untrusted_page(src_uri: str) -> bool:
     return top in ("stories", "updates") and not layout.in_nav(src_uri) and "/page/" not in f"/{src_uri}"
 
 
+def _clean(page: Page, html: str) -> str | None:
+    """What on_page_content does to an untrusted page's HTML (done ahead by the prerender workers)."""
+    return clean_page_html(html) if _untrusted_page(page.file.src_uri) else None
+
+
 class _GeneratedPageFile(File):
     """A generated page that can say it did not change since the previous build."""
 
@@ -114,6 +121,10 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         self.pages: dict[str, GeneratedPage] = {}
         """Generated pages with HTML blocks to fill in, by source path."""
         self.shared_nav: SharedNavigation | None = None
+        self.prerender: Prerender | None = None
+        self.prerendered = 0
+        """Pages of the last build whose Markdown a worker rendered."""
+        self.collector = Collector()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup also keeps this instance across `mkdocs serve` rebuilds.
@@ -126,6 +137,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         # Reset per-build state: under `mkdocs serve` the instance survives rebuilds.
         if self.sharing is not None:
             self.sharing.stop()  # a previous build that failed may have left cards drawing
+        self._stop_prerender()
+        self.prerendered = 0
         self.edition = None
         self.auto_nav = False
         self.sharing = None
@@ -133,6 +146,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         set_edition(config, None)
         if not self.config.enabled:
             return config
+        self.collector.relax()
         for option in ("per_page", "featured", "latest_updates"):
             if self.config[option] < (1 if option == "per_page" else 0):
                 raise PluginError(
@@ -214,6 +228,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                 config, page.src_uri, content=page.markdown, inclusion=inclusion
             )
             assert isinstance(file, _GeneratedPageFile)
+            PrerenderedPage(None, file, config)  # MkDocs makes its own for pages in the nav
             if shared is not None:
                 keys[page.src_uri] = fingerprint(shared, page.expanded())
                 file.unchanged = self.page_keys.get(page.src_uri) == keys[page.src_uri]
@@ -242,10 +257,21 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             config.nav[-2:-2] = extra
         return files
 
+    # Last (-100): the navigation and files are final when the workers start rendering.
+    @event_priority(-100)
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         self.shared_nav = None
         if self.edition is not None and self.config.shared_nav:
             self.shared_nav = SharedNavigation(page.url for page in nav.pages)
+        if self.edition is not None and self.config.parallel:
+            pages = [
+                file.page
+                for file in files.documentation_pages()
+                if isinstance(file.page, PrerenderedPage) and (not self.dirty or file.is_modified())
+            ]
+            self.prerender = Prerender.start(pages, config, files, _clean)
+            for page in pages:
+                page.prerender = self.prerender
         return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
@@ -260,7 +286,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             return html
         if _untrusted_page(page.file.src_uri):
             # The editor's Markdown as rendered; the generated blocks are escaped as they are made.
-            html = clean_page_html(html)
+            cleaned = self.prerender.clean_content(page, html) if self.prerender is not None else None
+            html = clean_page_html(html) if cleaned is None else cleaned
         generated = self._generated(page)
         return html if generated is None else generated.fill(html)
 
@@ -289,6 +316,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         return output if head_end < 0 else output[:head_end] + extra + output[head_end:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self._stop_prerender()
+        self.collector.restore()
         if self.sharing is not None:
             try:
                 self.sharing.finish(Path(config.site_dir))
@@ -296,5 +325,13 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                 raise PluginError(f"followhome: drawing the social cards failed: {exc}") from None
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_prerender()
+        self.collector.restore()
         if self.sharing is not None:
             self.sharing.stop()
+
+    def _stop_prerender(self) -> None:
+        if self.prerender is not None:
+            self.prerender.stop()
+            self.prerendered = self.prerender.applied
+            self.prerender = None
