@@ -8,6 +8,7 @@ full emails and digests against all of them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 import tinycss2
@@ -28,7 +29,9 @@ HREF_OK = re.compile(r"^(https://|mailto:|tel:)", re.I)
 BROKEN_TAGS = re.compile(r"%7B%7B|%7D%7D|%7C%2A|%2A%7C|\*%7C|%7C\*|%25%25", re.I)
 
 
-def _style_problems(css: str) -> list[str]:
+@lru_cache(maxsize=32)
+def _style_problems(css: str) -> tuple[str, ...]:
+    """Problems of the <style> blocks (every email of a build has the same ones: parsed once)."""
     problems = []
     if len(css.encode("utf-8")) > STYLE_BYTES:
         problems.append("rule 2: <style> blocks exceed 16 KB")
@@ -52,7 +55,7 @@ def _style_problems(css: str) -> list[str]:
                             problems.append(
                                 f"rule 6: @{rule.lower_at_keyword} declaration '{declaration.name}' lacks !important"
                             )
-    return problems
+    return tuple(problems)
 
 
 def _is_own(url: str, site_url: str) -> bool:

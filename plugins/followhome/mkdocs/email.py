@@ -7,6 +7,7 @@ not for the site must not become a public page.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from functools import partial
 from pathlib import Path
@@ -73,6 +74,18 @@ def _markdown_key(config: MkDocsConfig) -> str:
     return json.dumps([config.markdown_extensions, config.mdx_configs], sort_keys=True, default=_stable)
 
 
+def _folders(outbox: Path) -> set[str]:
+    """The item folders in the outbox (one directory listing per collection, not a check per item)."""
+    found: set[str] = set()
+    for collection in COLLECTIONS:
+        try:
+            with os.scandir(outbox / collection) as entries:
+                found.update(f"{collection}/{entry.name}" for entry in entries if entry.is_dir())
+        except OSError:  # no such folder yet
+            continue
+    return found
+
+
 class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
     """Keeps the outbox in step with the content: a folder is recomposed only when what it is
     made from changed (the item, the brand, the values, the settings or followhome itself)."""
@@ -122,6 +135,7 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
             images_fingerprint(Path(config.docs_dir)),
         )
         previous = Manifest.load(self.outbox / MARKER)
+        folders = _folders(self.outbox)
         todo = []
         for planned in planned_items(edition):
             key = fingerprint(
@@ -132,7 +146,7 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
             )
             self.keys[planned.folder] = key
             entry = previous.entries.get(planned.folder)
-            if entry is None or entry.key != key or not (self.outbox / planned.folder).is_dir():
+            if entry is None or entry.key != key or planned.folder not in folders:
                 todo.append(planned)
             else:
                 self._record({planned.folder: entry.warnings})
