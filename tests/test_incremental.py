@@ -11,12 +11,15 @@ from typing import Any
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
 from benchmarks.generate import generate
+from followhome import background
 from followhome.email.outbox import MARKER
 from followhome.loader import load_content
 from followhome.mkdocs import email as email_plugin
+from followhome.mkdocs import prerender
 from followhome.site import layout
 from followhome.tone.cache import FILE, ScoreCache
 from followhome.tone.scorer import score
@@ -174,19 +177,26 @@ def test_loading_twice_gives_the_same_content_and_the_same_problems(demo: Projec
 # --- mkdocs serve --dirty ---------------------------------------------------------------------
 
 
-def _serve_build(project: Project) -> None:
+def _serve_build(project: Project) -> MkDocsConfig:
     """One rebuild as `mkdocs serve --dirty` makes it (config reloaded, plugins kept)."""
     config = load_config(config_file=str(project.root / "mkdocs.yml"), strict=False)
     config.plugins.on_startup(command="serve", dirty=True)
     build(config, dirty=True)
+    return config
 
 
 def _mtime(project: Project, page: str) -> int:
     return (project.site / page / "index.html").stat().st_mtime_ns
 
 
-def test_serve_dirty_rebuilds_only_the_pages_that_changed(demo: Project, mkdocs_warnings: Any) -> None:
-    _serve_build(demo)
+@pytest.mark.parametrize("workers", [False, True])
+def test_serve_dirty_rebuilds_only_the_pages_that_changed(
+    demo: Project, mkdocs_warnings: Any, monkeypatch: pytest.MonkeyPatch, workers: bool
+) -> None:
+    if workers:  # the pages' Markdown rendered in other processes too (the demo is small)
+        monkeypatch.setattr(prerender, "SMALLEST_SHARE", 1)
+    config = _serve_build(demo)
+    assert (config.plugins["followhome"].prerendered > 0) == (workers and background.available())
     untouched = _mtime(demo, "stories/the-corked-bottle")
     _edit(demo, STORY, "\n\n", "\n\nA sentence added by the editor.\n\n")
     _serve_build(demo)
