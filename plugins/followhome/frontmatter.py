@@ -61,3 +61,9 @@ def parse_document(text: str) -> Document:
     # Shift YAML lines (1-based in the YAML text) to file lines (+1 for the fence).
     shifted = Located(located.data, {k: v + 1 for k, v in located.lines.items()})
     return Document(meta=shifted, body="".join(lines[index + 1 :]), body_line=index + 2)
+
+
+def body_of(text: str, body_line: int) -> str:
+    """The body of ``text`` as :func:`parse_document` gives it, from its first line (1-based)."""
+    lines = text.removeprefix("\ufeff").splitlines(keepends=True)
+    return "".join(lines[body_line - 1 :])

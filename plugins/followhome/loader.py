@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from followhome import background
 from followhome.catalog import Catalog
+from followhome.fmcache import FrontMatterCache
 from followhome.frontmatter import Document, FrontMatterError, parse_document
 from followhome.model import (
     VALUE_ID_PATTERN,
@@ -156,13 +157,29 @@ class _Reader:
         self.problems.append(Problem(display, line, "", message, fix))
         return None
 
-    def prefetch(self, folders: Iterable[str]) -> None:
-        """Parse the files the previous load did not see on every core: most of a large
-        site's loading is its front matter's YAML."""
+    def prefetch(self, folders: Iterable[str], cache: FrontMatterCache) -> None:
+        """Front matter of the files the previous load in this process did not see, from the
+        cache or parsed on every core: most of a large site's loading is its YAML."""
         known = {key[2] for key in _memo}
-        texts = [self.read(path) for folder in folders for path in self.markdown_files(folder)]
-        todo = sorted({text for text in texts if text is not None and text not in known})
-        self.prefetched = dict(zip(todo, background.map_on_cores(_parse, todo, PARALLEL_FROM), strict=True))
+        texts = {
+            text for folder in folders for path in self.markdown_files(folder) if (text := self.read(path))
+        }
+        todo = []
+        for text in sorted(texts):
+            found = None
+            if text in known:
+                cache.keep(text)
+            else:
+                found = cache.get(text)
+                if found is None:
+                    todo.append(text)
+            if found is not None:
+                self.prefetched[text] = found
+        for text, parsed in zip(todo, background.map_on_cores(_parse, todo, PARALLEL_FROM), strict=True):
+            self.prefetched[text] = parsed
+            if isinstance(parsed, Document):
+                cache.put(text, parsed)
+        cache.save()
 
     def markdown_files(self, folder: str) -> list[Path]:
         if folder not in self.files:
@@ -335,12 +352,16 @@ def _check_consent(reader: _Reader, stories: list[Story]) -> None:
             )
 
 
-def load_content(content_dir: Path, display_prefix: str = "content") -> LoadResult:
-    """Read brand, values, stories and updates; never raises for bad content."""
+def load_content(
+    content_dir: Path, display_prefix: str = "content", cache_dir: Path | None = None
+) -> LoadResult:
+    """Read brand, values, stories and updates; never raises for bad content.
+
+    With ``cache_dir``, parsed front matter is kept there between loads (see :mod:`followhome.fmcache`)."""
     reader = _Reader(content_dir, display_prefix)
     brand = _load_brand(reader)
     tz = brand.tz if brand else UTC
-    reader.prefetch(COLLECTION_DIRS)
+    reader.prefetch(COLLECTION_DIRS, FrontMatterCache(cache_dir))
 
     values = reader.collection(
         VALUES_DIR, ValueMeta, lambda slug, meta, doc, origin: Value(slug, meta, doc.body, origin)

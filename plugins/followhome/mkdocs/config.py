@@ -18,7 +18,7 @@ class FollowhomeConfig(base.Config):  # type: ignore[no-untyped-call]
     social_cards = c.Type(bool, default=True)
     """Draw a 1200x630 card per value and story for Open Graph and Twitter previews."""
     cache_dir = c.Type(str, default=".cache/followhome")
-    """Where drawn cards are kept between builds, relative to mkdocs.yml."""
+    """Where drawn cards and parsed front matter are kept between builds, relative to mkdocs.yml."""
     shared_nav = c.Type(bool, default=True)
     """Render the theme's navigation once for all pages outside it (stories, updates, listing
     pages after the first) instead of once per page; the pages come out the same."""

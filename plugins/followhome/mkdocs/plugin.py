@@ -153,7 +153,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                     f"followhome: option '{option}' in mkdocs.yml is {self.config[option]}; "
                     f"set it to {'1' if option == 'per_page' else '0'} or more"
                 )
-        result = load_content(Path(config.docs_dir), _display_prefix(config))
+        root = Path(config.config_file_path or ".").parent
+        result = load_content(Path(config.docs_dir), _display_prefix(config), root / self.config.cache_dir)
         catalog = result.catalog
         problems = list(result.problems)
         if catalog is not None:
