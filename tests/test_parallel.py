@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from lxml import html
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -170,3 +171,23 @@ def test_collector_settings_come_back_after_a_build(tmp_path: Path, mkdocs_warni
         build(load_config(config_file=str(broken / "mkdocs.yml"), strict=False))
     assert any("brand.yml" in message for message in mkdocs_warnings.take())
     assert gc.get_threshold() == before
+
+
+@needs_fork
+def test_a_nav_written_in_mkdocs_yml_keeps_its_titles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mkdocs_warnings: WarningLog
+) -> None:
+    """MkDocs keeps a page a plugin made for a file: the workers' pages are made only for
+    files the nav does not name, so the nav's own titles stay."""
+    monkeypatch.setattr(prerender, "SMALLEST_SHARE", 1)
+    project = copy_demo(tmp_path / "project").root
+    with (project / "mkdocs.yml").open("a", encoding="utf-8") as file:
+        file.write(
+            "nav:\n  - Welcome: index.md\n  - Every story: stories/index.md\n  - Sign up: subscribe.md\n"
+        )
+    pages, config = _build(project, parallel=True)
+    mkdocs_warnings.take()  # the value pages are left out of this nav on purpose
+    assert config.plugins["followhome"].prerendered > 0
+    tree = html.fromstring(pages["stories/the-corked-bottle/index.html"])
+    tabs = [" ".join(a.text_content().split()) for a in tree.cssselect("a.md-tabs__link")]
+    assert tabs == ["Welcome", "Every story", "Sign up"]

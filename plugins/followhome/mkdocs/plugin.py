@@ -94,6 +94,17 @@ def _untrusted_page(src_uri: str) -> bool:
     return top in ("stories", "updates") and not layout.in_nav(src_uri) and "/page/" not in f"/{src_uri}"
 
 
+def _nav_paths(nav: object) -> set[str]:
+    """Every page path the ``nav`` of mkdocs.yml (or followhome's own) names."""
+    if isinstance(nav, str):
+        return {nav}
+    if isinstance(nav, dict):
+        nav = list(nav.values())
+    if isinstance(nav, list):
+        return {path for item in nav for path in _nav_paths(item)}
+    return set()
+
+
 def _clean(page: Page, html: str) -> str | None:
     """What on_page_content does to an untrusted page's HTML (done ahead by the prerender workers)."""
     return clean_page_html(html) if _untrusted_page(page.file.src_uri) else None
@@ -223,13 +234,17 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             else None
         )
         keys = {}
+        # MkDocs keeps a page a plugin made for a file; it makes the ones the nav names itself,
+        # with the nav's titles.
+        in_nav = _nav_paths(config.nav)
         for page in site_pages(edition, options):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = _GeneratedPageFile.generated(
                 config, page.src_uri, content=page.markdown, inclusion=inclusion
             )
             assert isinstance(file, _GeneratedPageFile)
-            PrerenderedPage(None, file, config)  # MkDocs makes its own for pages in the nav
+            if self.config.parallel and page.src_uri not in in_nav:
+                PrerenderedPage(None, file, config)
             if shared is not None:
                 keys[page.src_uri] = fingerprint(shared, page.expanded())
                 file.unchanged = self.page_keys.get(page.src_uri) == keys[page.src_uri]
