@@ -8,7 +8,9 @@ When MkDocs reaches one of those pages, the page takes the result instead of ren
 again, if its Markdown and meta are still what the worker rendered (a plugin that changed
 them gets an ordinary render). What the worker's render logged (a broken link, say) is
 logged again in the build's process at that point, so `--strict` counts it as before.
-Where fork() is not available, or a worker fails, MkDocs renders the pages itself.
+Where fork() is not available, or a worker fails, MkDocs renders the pages itself. What a
+Markdown extension collects while rendering (cross-references, say) stays in the worker:
+such sites set ``parallel: false``.
 """
 
 from __future__ import annotations
