@@ -80,7 +80,8 @@ class FrontMatterCache:
             kept = json.loads(json.dumps(row))
         except (TypeError, ValueError):  # sets, bytes, dates from explicit YAML tags
             return
-        if kept == row and _types(kept) == _types(row):
+        # JSON keeps int, float and bool apart, so equal means the same values of the same types.
+        if kept == row:
             self.used[_key(text)] = row
             self.added += 1
 
@@ -93,13 +94,3 @@ class FrontMatterCache:
         text = json.dumps({"code": code_fingerprint(), "documents": self.used}, ensure_ascii=False)
         partial.write_text(text, encoding="utf-8")
         partial.replace(self.path)
-
-
-def _types(value: Any) -> Any:
-    """The shape of ``value`` with every scalar's type: 1 == 1.0 == True, but JSON keeps them apart
-    only if they went in apart."""
-    if isinstance(value, dict):
-        return {key: _types(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_types(item) for item in value]
-    return type(value)
