@@ -164,12 +164,12 @@ class Prerender:
     def start(
         cls, pages: Sequence[Page], config: MkDocsConfig, files: Files, clean: Clean
     ) -> Prerender | None:
-        """Workers for all but one n-th of ``pages`` (n = cores), or None if not worth it."""
-        count = multiprocessing.cpu_count() if background.available() else 1
-        count = min(count, len(pages) // SMALLEST_SHARE)
-        if count < 2:
+        """Workers for all but the first of :func:`background.shares` of ``pages`` (the build's
+        process renders that one), or None if not worth it."""
+        split = background.shares(pages, SMALLEST_SHARE)
+        if split is None or len(split) < 2:
             return None
-        return cls([pages[i::count] for i in range(1, count)], config, files, clean)
+        return cls(split[1:], config, files, clean)
 
     def take(self, page: Page) -> Rendered | None:
         """The worker's result for ``page``, or None if MkDocs should render it."""
