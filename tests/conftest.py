@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from followhome.mkdocs import prerender, templating
+
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-23"
 BIN = Path(sys.executable).parent
@@ -95,6 +97,14 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
 def demo(tmp_path: Path) -> Project:
     """A fresh copy of the demo project."""
     return copy_demo(tmp_path / "project")
+
+
+@pytest.fixture
+def small_shares(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Other processes render the pages' Markdown and fill their templates on a site as small
+    as the demo too (a real site needs 100 generated pages for each process)."""
+    monkeypatch.setattr(prerender, "SMALLEST_SHARE", 1)
+    monkeypatch.setattr(templating, "SMALLEST_SHARE", 1)
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,6 @@ from followhome import background
 from followhome.email.outbox import MARKER
 from followhome.loader import load_content
 from followhome.mkdocs import email as email_plugin
-from followhome.mkdocs import prerender
 from followhome.site import layout
 from followhome.tone.cache import FILE, ScoreCache
 from followhome.tone.scorer import score
@@ -191,12 +190,13 @@ def _mtime(project: Project, page: str) -> int:
 
 @pytest.mark.parametrize("workers", [False, True])
 def test_serve_dirty_rebuilds_only_the_pages_that_changed(
-    demo: Project, mkdocs_warnings: Any, monkeypatch: pytest.MonkeyPatch, workers: bool
+    demo: Project, mkdocs_warnings: Any, request: pytest.FixtureRequest, workers: bool
 ) -> None:
-    if workers:  # the pages' Markdown rendered in other processes too (the demo is small)
-        monkeypatch.setattr(prerender, "SMALLEST_SHARE", 1)
+    if workers:  # pages rendered and filled in other processes too (the demo is small)
+        request.getfixturevalue("small_shares")
     config = _serve_build(demo)
     assert (config.plugins["followhome"].prerendered > 0) == (workers and background.available())
+    assert (config.plugins["followhome"].filled > 0) == (workers and background.available())
     untouched = _mtime(demo, "stories/the-corked-bottle")
     _edit(demo, STORY, "\n\n", "\n\nA sentence added by the editor.\n\n")
     _serve_build(demo)

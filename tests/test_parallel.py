@@ -16,7 +16,6 @@ from mkdocs.exceptions import Abort
 
 import followhome.loader as loader
 from followhome import background
-from followhome.mkdocs import prerender
 from followhome.mkdocs.collector import BUILD_THRESHOLDS
 from tests.conftest import WarningLog, copy_demo
 from tests.helpers import minimal_project, story, update
@@ -93,25 +92,25 @@ def _build(project: Path, parallel: bool) -> tuple[dict[str, bytes], MkDocsConfi
 
 
 @needs_fork
-def test_pages_rendered_by_workers_are_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.usefixtures("small_shares")
+def test_pages_rendered_by_workers_are_the_same(tmp_path: Path) -> None:
     """Every page and the search index, byte for byte, with and without the workers."""
-    monkeypatch.setattr(prerender, "SMALLEST_SHARE", 1)  # the demo is small
     alone, _ = _build(copy_demo(tmp_path / "alone").root, parallel=False)
     shared, config = _build(copy_demo(tmp_path / "shared").root, parallel=True)
     plugin = config.plugins["followhome"]
-    stories = sum(1 for path in shared if path.startswith("stories/") and "/page/" not in path)
-    assert plugin.prerendered >= stories // 2 > 0
+    assert plugin.prerendered > 0  # Markdown rendered by a worker
+    assert plugin.filled > 0  # templates filled by a worker
     assert sorted(shared) == sorted(alone)
     assert [path for path in shared if shared[path] != alone[path]] == []
 
 
 @needs_fork
+@pytest.mark.usefixtures("small_shares")
 def test_warnings_of_pages_rendered_by_workers_are_logged_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mkdocs_warnings: WarningLog
+    tmp_path: Path, mkdocs_warnings: WarningLog
 ) -> None:
     """A broken link in every story: each story's warning once, as without the workers,
     so `--strict` fails the same way."""
-    monkeypatch.setattr(prerender, "SMALLEST_SHARE", 1)
     found = {}
     for parallel in (False, True):
         project = copy_demo(tmp_path / str(parallel))
@@ -135,10 +134,8 @@ def on_page_markdown(markdown, page, config, files):
 
 
 @needs_fork
-def test_a_page_another_plugin_changed_is_rendered_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(prerender, "SMALLEST_SHARE", 1)
+@pytest.mark.usefixtures("small_shares")
+def test_a_page_another_plugin_changed_is_rendered_again(tmp_path: Path) -> None:
     project = copy_demo(tmp_path / "project").root
     (project / "hooks" / "stamp.py").write_text(STAMP_HOOK, encoding="utf-8")
     config_file = project / "mkdocs.yml"
@@ -174,12 +171,10 @@ def test_collector_settings_come_back_after_a_build(tmp_path: Path, mkdocs_warni
 
 
 @needs_fork
-def test_a_nav_written_in_mkdocs_yml_keeps_its_titles(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mkdocs_warnings: WarningLog
-) -> None:
+@pytest.mark.usefixtures("small_shares")
+def test_a_nav_written_in_mkdocs_yml_keeps_its_titles(tmp_path: Path, mkdocs_warnings: WarningLog) -> None:
     """MkDocs keeps a page a plugin made for a file: the workers' pages are made only for
     files the nav does not name, so the nav's own titles stay."""
-    monkeypatch.setattr(prerender, "SMALLEST_SHARE", 1)
     project = copy_demo(tmp_path / "project").root
     with (project / "mkdocs.yml").open("a", encoding="utf-8") as file:
         file.write(
@@ -188,6 +183,38 @@ def test_a_nav_written_in_mkdocs_yml_keeps_its_titles(
     pages, config = _build(project, parallel=True)
     mkdocs_warnings.take()  # the value pages are left out of this nav on purpose
     assert config.plugins["followhome"].prerendered > 0
+    assert config.plugins["followhome"].filled > 0
     tree = html.fromstring(pages["stories/the-corked-bottle/index.html"])
     tabs = [" ".join(a.text_content().split()) for a in tree.cssselect("a.md-tabs__link")]
     assert tabs == ["Welcome", "Every story", "Sign up"]
+
+
+COUNT_HOOK = """\
+seen = []
+
+def on_page_context(context, page, config, nav):
+    seen.append(page.file.src_uri)
+    if page.file.src_uri.startswith("stories/"):
+        page.content += f"<p>Page {len(seen)} this process filled.</p>"
+    return context
+"""
+
+
+@needs_fork
+@pytest.mark.usefixtures("small_shares")
+def test_a_page_a_plugin_changed_differently_in_a_worker_is_filled_again(tmp_path: Path) -> None:
+    """A hook that counts pages in on_page_context counts differently in a worker: the build
+    sees the page is not what the worker filled and fills the template itself."""
+    built = {}
+    for parallel in (False, True):
+        project = copy_demo(tmp_path / str(parallel)).root
+        (project / "hooks" / "count.py").write_text(COUNT_HOOK, encoding="utf-8")
+        config_file = project / "mkdocs.yml"
+        text = config_file.read_text(encoding="utf-8")
+        config_file.write_text(text.replace("hooks:\n", "hooks:\n  - hooks/count.py\n", 1), encoding="utf-8")
+        built[parallel], config = _build(project, parallel)
+    assert [path for path in built[True] if built[True][path] != built[False][path]] == []
+    assert sorted(built[True]) == sorted(built[False])
+    counted = [path for path in built[True] if b"this process filled" in built[True][path]]
+    assert len(counted) >= 5
+    assert config.plugins["followhome"].filled > 0  # the pages the hook left alone

@@ -31,6 +31,7 @@ from followhome.mkdocs.context import plugin_enabled, set_edition
 from followhome.mkdocs.navcache import SharedNavigation
 from followhome.mkdocs.prerender import Prerender, PrerenderedPage
 from followhome.mkdocs.sharing import Sharing, card_cache
+from followhome.mkdocs.templating import Templates
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import Value
 from followhome.problems import Problem, sort_problems
@@ -132,13 +133,21 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         self.pages: dict[str, GeneratedPage] = {}
         """Generated pages with HTML blocks to fill in, by source path."""
         self.shared_nav: SharedNavigation | None = None
+        self.command = "build"
+        self.nav: Navigation | None = None
+        self.parallel_pages: list[PrerenderedPage] = []
+        """Generated pages other processes render ahead of MkDocs."""
         self.prerender: Prerender | None = None
         self.prerendered = 0
         """Pages of the last build whose Markdown a worker rendered."""
+        self.templates: Templates | None = None
+        self.filled = 0
+        """Pages of the last build whose template a worker filled."""
         self.collector = Collector()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup also keeps this instance across `mkdocs serve` rebuilds.
+        self.command = command
         self.dirty = dirty
 
     # on_config runs first among plugins (priority 100) so the brand's site_url, theme
@@ -148,8 +157,10 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         # Reset per-build state: under `mkdocs serve` the instance survives rebuilds.
         if self.sharing is not None:
             self.sharing.stop()  # a previous build that failed may have left cards drawing
-        self._stop_prerender()
-        self.prerendered = 0
+        self._stop_workers()
+        self.prerendered = self.filled = 0
+        self.nav = None
+        self.parallel_pages = []
         self.edition = None
         self.auto_nav = False
         self.sharing = None
@@ -279,20 +290,29 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         self.shared_nav = None
         if self.edition is not None and self.config.shared_nav:
             self.shared_nav = SharedNavigation(page.url for page in nav.pages)
+        self.nav = nav
         if self.edition is not None and self.config.parallel:
-            pages = [
+            self.parallel_pages = [
                 file.page
                 for file in files.documentation_pages()
                 if isinstance(file.page, PrerenderedPage) and (not self.dirty or file.is_modified())
             ]
-            self.prerender = Prerender.start(pages, config, files, _clean)
-            for page in pages:
+            self.prerender = Prerender.start(self.parallel_pages, config, files, _clean)
+            for page in self.parallel_pages:
                 page.prerender = self.prerender
         return nav
 
+    # Last (-100): the environment is final when the workers start filling templates.
+    @event_priority(-100)
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
+        self._stop_prerender()  # every page's Markdown is rendered
         if self.shared_nav is not None:
             self.shared_nav.install(env)
+        if self.parallel_pages and self.nav is not None:
+            # The pages MkDocs' build goes through (the drafts too under `serve`).
+            inclusion = InclusionLevel.is_in_serve if self.command == "serve" else InclusionLevel.is_included
+            doc_files = files.documentation_pages(inclusion=inclusion)
+            self.templates = Templates.start(self.parallel_pages, config, self.nav, env, doc_files)
         return env
 
     # Last (-100), after every Markdown extension and plugin has produced the page's HTML.
@@ -315,6 +335,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         generated = self._generated(page)
         if generated is not None and page.content is not None:
             page.content = generated.fill_unindexed(page.content)
+        if self.templates is not None:
+            self.templates.take(page, context)
         return context
 
     def _generated(self, page: Page) -> GeneratedPage | None:
@@ -332,7 +354,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         return output if head_end < 0 else output[:head_end] + extra + output[head_end:]
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        self._stop_prerender()
+        self._stop_workers()
         self.collector.restore()
         if self.sharing is not None:
             try:
@@ -341,10 +363,17 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                 raise PluginError(f"followhome: drawing the social cards failed: {exc}") from None
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._stop_prerender()
+        self._stop_workers()
         self.collector.restore()
         if self.sharing is not None:
             self.sharing.stop()
+
+    def _stop_workers(self) -> None:
+        self._stop_prerender()
+        if self.templates is not None:
+            self.templates.stop()
+            self.filled = self.templates.filled
+            self.templates = None
 
     def _stop_prerender(self) -> None:
         if self.prerender is not None:
