@@ -20,6 +20,14 @@ one run, alternates three builds:
 It reports the median wall time, the peak memory (max RSS of the build process) and the
 ratios b/a and c/a. With --serve it also measures how long `mkdocs serve` takes to rebuild
 after one story is edited at the first size, without and with --dirty.
+
+Every build writes its site into a new folder, as a build in CI (a fresh clone) does, and
+nothing is deleted while builds are timed: old sites and caches are moved aside and deleted
+between sizes, followed by a pause (:data:`SETTLE`). On ext4 without a journal (as on the
+machine the results were measured on) the kernel skips inodes freed in the last 30 s when
+it makes a file, scanning past each of them: a build right after MkDocs cleaned out the
+previous site spent up to 2x as long making its files, by an amount that grew with the
+number of files deleted, so the timings said more about the last deletion than the build.
 """
 
 from __future__ import annotations
@@ -48,6 +56,8 @@ from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, componen
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = str(ROOT / ".venv" / "bin" / "mkdocs")
+SETTLE = 35
+"""Seconds to wait after deleting sites, so the next builds make their files at full speed."""
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "FOLLOWHOME_TODAY": "2026-11-23"}
 PLAIN_HEAD = """site_name: Plain
 docs_dir: content
@@ -93,13 +103,19 @@ def plain_config(followhome_config: str, brand: Brand | None = None) -> str:
     return head + theme + _top_level_block(followhome_config, "markdown_extensions")
 
 
-def _build(project: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one `mkdocs build`; RSS from GNU time when present."""
+def _build(project: Path, site: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one `mkdocs build` into the new folder ``site``; RSS
+    from GNU time when present."""
     time_bin = "/usr/bin/time"
     prefix = [time_bin, "-f", "%M"] if Path(time_bin).exists() else []
     started = time.perf_counter()
     run = subprocess.run(
-        [*prefix, MKDOCS, "build", "-q"], cwd=project, env=ENV, check=True, capture_output=True, text=True
+        [*prefix, MKDOCS, "build", "-q", "--site-dir", str(site)],
+        cwd=project,
+        env=ENV,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     seconds = time.perf_counter() - started
     peak = int(run.stderr.strip().splitlines()[-1]) / 1024 if prefix else float("nan")
@@ -121,13 +137,16 @@ def _plain(followhome: Path, out: Path) -> Path:
     return out
 
 
-def _forget_caches(project: Path) -> None:
-    """What a first build (or CI without a cache) starts from: no cards, scores or outbox."""
-    for folder in (".cache", "outbox", "site"):
-        shutil.rmtree(project / folder, ignore_errors=True)
+def _forget_caches(project: Path, aside: Path) -> None:
+    """What a first build (or CI without a cache) starts from: no cards, scores or outbox.
+    They are moved into ``aside`` (a new folder), to be deleted later (see :data:`SETTLE`)."""
+    aside.mkdir(parents=True)
+    for folder in (".cache", "outbox"):
+        if (project / folder).exists():
+            (project / folder).rename(aside / folder)
 
 
-def measure(size: int, runs: int) -> dict[str, float]:
+def measure(size: int, runs: int, settle: float = SETTLE) -> dict[str, float]:
     """Median seconds and peak MB of the plain build, followhome's first build (``cold``: no
     cache, no outbox) and its next build (``warm``: only what changed is redone)."""
     with scratch() as tmp:
@@ -136,18 +155,19 @@ def measure(size: int, runs: int) -> dict[str, float]:
         plain = _plain(full, base / "plain")
         times: dict[str, list[float]] = {"plain": [], "cold": [], "warm": []}
         peaks: dict[str, list[float]] = {"plain": [], "cold": [], "warm": []}
-        for _ in range(runs):  # alternate, so drift on the machine hits all alike
+        for run in range(runs):  # alternate, so drift on the machine hits all alike
             for name, project in (("plain", plain), ("cold", full), ("warm", full)):
                 if name == "cold":
-                    _forget_caches(full)
-                seconds, peak = _build(project)
+                    _forget_caches(full, base / "aside" / str(run))
+                seconds, peak = _build(project, base / "sites" / f"{name}-{run}")
                 times[name].append(seconds)
                 peaks[name].append(peak)
         result = {f"{k}_s": statistics.median(v) for k, v in times.items()}
         result.update({f"{k}_mb": max(v) for k, v in peaks.items()})
         result["cold_ratio"] = result["cold_s"] / result["plain_s"]
         result["warm_ratio"] = result["warm_s"] / result["plain_s"]
-        return result
+    time.sleep(settle)  # the scratch folder is deleted
+    return result
 
 
 def _free_port() -> int:
