@@ -23,5 +23,5 @@ class FollowhomeConfig(base.Config):  # type: ignore[no-untyped-call]
     """Render the theme's navigation once for all pages outside it (stories, updates, listing
     pages after the first) instead of once per page; the pages come out the same."""
     parallel = c.Type(bool, default=True)
-    """Render the Markdown of the generated pages on every core (needs fork()); the pages
-    come out the same."""
+    """Render the Markdown of the generated pages and fill their templates on every core
+    (needs fork()); the pages come out the same."""
