@@ -159,8 +159,6 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             self.sharing.stop()  # a previous build that failed may have left cards drawing
         self._stop_workers()
         self.prerendered = self.filled = 0
-        self.nav = None
-        self.parallel_pages = []
         self.edition = None
         self.auto_nav = False
         self.sharing = None
@@ -370,6 +368,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
 
     def _stop_workers(self) -> None:
         self._stop_prerender()
+        self.nav, self.parallel_pages = None, []  # not kept alive between `serve` rebuilds
         if self.templates is not None:
             self.templates.stop()
             self.filled = self.templates.filled
