@@ -310,6 +310,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             # The pages MkDocs' build goes through (the drafts too under `serve`).
             inclusion = InclusionLevel.is_in_serve if self.command == "serve" else InclusionLevel.is_included
             doc_files = files.documentation_pages(inclusion=inclusion)
+            # The workers fork inside start(), before self.templates is set: in them, this
+            # plugin's on_page_context fills nothing in.
             self.templates = Templates.start(self.parallel_pages, config, self.nav, env, doc_files)
         return env
 
