@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from followhome.mkdocs import prerender, templating
+from followhome.mkdocs import pageworkers
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-23"
@@ -103,8 +103,7 @@ def demo(tmp_path: Path) -> Project:
 def small_shares(monkeypatch: pytest.MonkeyPatch) -> None:
     """Other processes render the pages' Markdown and fill their templates on a site as small
     as the demo too (a real site needs 100 generated pages for each process)."""
-    monkeypatch.setattr(prerender, "SMALLEST_SHARE", 1)
-    monkeypatch.setattr(templating, "SMALLEST_SHARE", 1)
+    monkeypatch.setattr(pageworkers, "SMALLEST_SHARE", 1)
 
 
 @pytest.fixture(scope="module")

@@ -41,6 +41,8 @@ STARTING = 10.0
 """Seconds the build waits at most for a worker to start."""
 FREE, BY_BUILD = 0, 255
 """Who has claimed a page: no one, the build, or worker number n (1, 2, ...)."""
+SMALLEST_SHARE = 100
+"""Pages each process (the build's included) must have for workers to be worth starting."""
 PIPE_BYTES = 1 << 20
 """Room in each worker's pipe, so a worker ahead of the build rarely waits to send."""
 
@@ -168,10 +170,10 @@ class PageWorkers(Generic[R]):
             self.processes.append(process)
 
     @classmethod
-    def start(cls, pages: Sequence[Page], work: Callable[[Page], R], smallest: int) -> PageWorkers[R] | None:
-        """Workers for the other cores, or None if ``pages`` are fewer than ``smallest`` or
-        fork() is not available."""
-        split = background.shares(pages, smallest)
+    def start(cls, pages: Sequence[Page], work: Callable[[Page], R]) -> PageWorkers[R] | None:
+        """Workers for the other cores, or None if ``pages`` are too few (:data:`SMALLEST_SHARE`)
+        or fork() is not available."""
+        split = background.shares(pages, SMALLEST_SHARE)
         if split is None or len(split) < 2:
             return None
         return cls(pages, work, len(split) - 1)

@@ -28,8 +28,6 @@ from followhome.mkdocs.pageworkers import PageWorkers
 
 Clean = Callable[[Page, str], str | None]
 """The sanitised content of a page, or None for a page that is not sanitised."""
-SMALLEST_SHARE = 100
-"""Pages a worker must have to be worth starting."""
 
 
 @dataclass
@@ -94,7 +92,7 @@ class Prerender:
         cls, pages: Sequence[Page], config: MkDocsConfig, files: Files, clean: Clean
     ) -> Prerender | None:
         """Workers for the other cores, or None if not worth it."""
-        workers = PageWorkers.start(pages, lambda page: _render(page, config, files, clean), SMALLEST_SHARE)
+        workers = PageWorkers.start(pages, lambda page: _render(page, config, files, clean))
         return None if workers is None else cls(workers)
 
     def take(self, page: Page) -> Rendered | None:

@@ -29,9 +29,6 @@ from mkdocs.utils.templates import TemplateContext
 
 from followhome.mkdocs.pageworkers import PageWorkers
 
-SMALLEST_SHARE = 100
-"""Pages a worker must have to be worth starting."""
-
 
 @dataclass
 class Filled:
@@ -86,9 +83,7 @@ class Templates:
         environment's template class, which this would replace)."""
         if env.template_class is not Template:
             return None
-        workers = PageWorkers.start(
-            pages, lambda page: _fill(page, config, nav, env, doc_files), SMALLEST_SHARE
-        )
+        workers = PageWorkers.start(pages, lambda page: _fill(page, config, nav, env, doc_files))
         if workers is None:
             return None
         templates = cls(workers)
