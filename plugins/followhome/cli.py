@@ -17,6 +17,7 @@ from followhome.scaffold import KINDS, ScaffoldError, scaffold
 from followhome.schema import SCHEMA_DIR, stale_schemas, write_schemas
 from followhome.today import TodayError, resolve_today
 from followhome.tone.check import scored_items
+from followhome.tone.files import score_paths
 from followhome.tone.report import as_json, as_table
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -120,19 +121,21 @@ def cmd_tone(args: argparse.Namespace) -> int:
     if today is None:
         return EXIT_USAGE
     items = scored_items(Edition(result.catalog, today))
-    if args.paths:
-        wanted = [Path(p).resolve() for p in args.paths]
-        missing = [p for p, w in zip(args.paths, wanted, strict=True) if not w.exists()]
-        if missing:
-            print(f"followhome: not found: {', '.join(missing)}", file=sys.stderr)
-            return EXIT_USAGE
-        items = [i for i in items if any(_within(Path(i.path).resolve(), w) for w in wanted)]
-    print(as_json(items) if args.json else as_table(items), end="")
-    return EXIT_OK
-
-
-def _within(path: Path, wanted: Path) -> bool:
-    return path == wanted or wanted in path.parents
+    if not args.paths:
+        print(as_json(items) if args.json else as_table(items), end="")
+        return EXIT_OK
+    # Content items keep their channels and limits; any other file meets the brand's volume.
+    volume = result.catalog.brand.config.tone.volume
+    scores = score_paths(args.paths, items, volume, result.problems)
+    if scores.missing:
+        print(f"followhome: not found: {', '.join(scores.missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    for problem in scores.not_loaded:
+        print(f"{problem} (scored as a file against tone.volume {volume})", file=sys.stderr)
+    for problem in scores.unscored:
+        print(f"followhome: not scored: {problem}", file=sys.stderr)
+    print(as_json(scores.items) if args.json else as_table(scores.items), end="")
+    return EXIT_PROBLEMS if scores.unscored else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -158,7 +161,12 @@ def build_parser() -> argparse.ArgumentParser:
     digest.set_defaults(run=run_digest)
 
     tone = sub.add_parser("tone", help="score how commercial each item sounds, with the reasons")
-    tone.add_argument("paths", nargs="*", help="files or folders inside the content folder (default: all)")
+    tone.add_argument(
+        "paths",
+        nargs="*",
+        help="files (Markdown or text, in the content folder or not) or folders of Markdown files "
+        "(default: every content item)",
+    )
     tone.add_argument("--json", action="store_true", help="machine-readable output")
     tone.add_argument("--content", default="content", help="content folder (default: content)")
     tone.set_defaults(run=cmd_tone)

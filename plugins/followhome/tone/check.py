@@ -23,6 +23,8 @@ class ScoredItem:
     channels: frozenset[Channel]
     score: ToneScore
     limits: dict[Channel, int]
+    volume_limit: int | None = None
+    """For a file outside the content collections (it has no channels): the brand's ``tone.volume``."""
 
     @property
     def too_loud(self) -> dict[Channel, int]:
@@ -30,6 +32,20 @@ class ScoredItem:
         return {
             c: limit for c, limit in self.limits.items() if c in self.channels and self.score.volume > limit
         }
+
+    @property
+    def limit(self) -> int | None:
+        """The strictest limit that applies: the brand's volume for a file, else its channels' lowest."""
+        if self.volume_limit is not None:
+            return self.volume_limit
+        applicable = [v for c, v in self.limits.items() if c in self.channels]
+        return min(applicable) if applicable else None
+
+    @property
+    def is_too_loud(self) -> bool:
+        if self.volume_limit is not None:
+            return self.score.volume > self.volume_limit
+        return bool(self.too_loud)
 
 
 def channel_limits(edition: Edition) -> dict[Channel, int]:
@@ -96,15 +112,18 @@ def scored_items(edition: Edition, scorer: Callable[[str], ToneScore] = score) -
 
 
 def tone_problems(items: Iterable[ScoredItem]) -> list[Problem]:
-    """One problem per item louder than a channel it is published in allows."""
+    """One problem per item louder than a channel it is published in allows (a file: than the volume)."""
     problems = []
     for item in items:
-        loud = item.too_loud
-        if not loud:
+        if not item.is_too_loud:
             continue
-        limits = " and ".join(f"the {c.value} limit {v}" for c, v in sorted(loud.items()))
+        loud = item.too_loud
+        if item.volume_limit is not None:
+            limits, settings = f"the brand's volume {item.volume_limit}", "tone.volume"
+        else:
+            limits = " and ".join(f"the {c.value} limit {v}" for c, v in sorted(loud.items()))
+            settings = "tone.volume or " + ", ".join(f"tone.channels.{c.value}" for c in sorted(loud))
         reasons = "; ".join(str(r) for r in item.score.top(3))
-        settings = ", ".join(f"tone.channels.{c.value}" for c in sorted(loud))
         problems.append(
             Problem(
                 item.path,
@@ -112,7 +131,7 @@ def tone_problems(items: Iterable[ScoredItem]) -> list[Problem]:
                 "tone" if item.kind != "promise" else "promise",
                 f"the {item.kind} '{item.title}' scores {item.score.volume:.1f}, louder than {limits} "
                 f"(brand.yml); top reasons: {reasons}",
-                f"quieten the copy (the reasons name the phrases), or raise tone.volume or {settings} in brand.yml",
+                f"quieten the copy (the reasons name the phrases), or raise {settings} in brand.yml",
             )
         )
     return problems

@@ -8,11 +8,6 @@ from collections.abc import Sequence
 from followhome.tone.check import ScoredItem
 
 
-def _limit(item: ScoredItem) -> int | None:
-    applicable = [v for c, v in item.limits.items() if c in item.channels]
-    return min(applicable) if applicable else None
-
-
 def as_json(items: Sequence[ScoredItem]) -> str:
     rows = [
         {
@@ -22,7 +17,8 @@ def as_json(items: Sequence[ScoredItem]) -> str:
             "status": item.status,
             "channels": sorted(c.value for c in item.channels),
             "volume": item.score.volume,
-            "limit": _limit(item),
+            "limit": item.limit,
+            "too_loud": item.is_too_loud,
             "too_loud_for": sorted(c.value for c in item.too_loud),
             "reasons": [
                 {"signal": r.signal, "phrase": r.phrase, "count": r.count, "points": round(r.points, 2)}
@@ -37,8 +33,8 @@ def as_json(items: Sequence[ScoredItem]) -> str:
 def as_table(items: Sequence[ScoredItem]) -> str:
     lines = [f"{'volume':>6}  {'limit':>5}  {'':4}  {'status':<13}  file / top reasons"]
     for item in sorted(items, key=lambda i: (-i.score.volume, i.path)):
-        limit = _limit(item)
-        flag = "LOUD" if item.too_loud else ""
+        limit = item.limit
+        flag = "LOUD" if item.is_too_loud else ""
         limit_text = "-" if limit is None else str(limit)
         lines.append(f"{item.score.volume:6.1f}  {limit_text:>5}  {flag:4}  {item.status:<13}  {item.path}")
         reasons = "; ".join(str(r) for r in item.score.top(3))
