@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from datetime import UTC, date, tzinfo
 from pathlib import Path
 
-from followhome.loader import LoadResult, load_content
+from followhome.loader import STORIES_DIR, LoadResult, load_content
 from followhome.mkdocs.digest_command import add_arguments as add_digest_arguments
 from followhome.mkdocs.digest_command import run as run_digest
+from followhome.mkdocs.theme import icon_exists
 from followhome.model import Channel
 from followhome.publishing import Edition
 from followhome.scaffold import KINDS, ScaffoldError, scaffold
@@ -19,6 +20,7 @@ from followhome.today import TodayError, resolve_today
 from followhome.tone.check import scored_items
 from followhome.tone.files import score_paths
 from followhome.tone.report import as_json, as_table
+from followhome.withdraw import WithdrawError, withdraw
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -35,7 +37,7 @@ def _content_dir(raw: str) -> Path | None:
 
 
 def _load(path: Path) -> LoadResult:
-    return load_content(path, path.as_posix())
+    return load_content(path, path.as_posix(), icon_exists=icon_exists)
 
 
 def _today(tz: tzinfo) -> date | None:
@@ -91,6 +93,46 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"followhome: {exc}", file=sys.stderr)
         return EXIT_USAGE
     print(f"Created {path.as_posix()}")
+    return EXIT_OK
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    content = _content_dir(args.content)
+    if content is None:
+        return EXIT_USAGE
+    on = None
+    if args.date is not None:
+        try:
+            on = date.fromisoformat(args.date)
+        except ValueError:
+            print(f"followhome: --date '{args.date}' is not a date in the form YYYY-MM-DD", file=sys.stderr)
+            return EXIT_USAGE
+    catalog = _load(content).catalog
+    today = _today(catalog.brand.tz if catalog else UTC)
+    if today is None:
+        return EXIT_USAGE
+    try:
+        done = withdraw(Path(args.story), content / STORIES_DIR, today, on, args.rename)
+    except WithdrawError as exc:
+        print(f"followhome: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if done.already:
+        print(f"{done.path.as_posix()} is withdrawn already (on {done.withdrawn}); nothing to remove.")
+        return EXIT_OK
+    if done.renamed_from is not None:
+        print(
+            f"Renamed {done.renamed_from.as_posix()} to {done.path.as_posix()} (no notice at the old address)."
+        )
+    print(f"Wrote the tombstone {done.path.as_posix()}: withdrawn {done.withdrawn}.")
+    if done.removed:
+        print(f"Removed: {', '.join(done.removed)}.")
+    kept = "id, consent.withdrawn" + (", consent.reference" if done.reference else "")
+    print(
+        f"Kept: {kept}.\n"
+        "The next build removes the story from the site, feeds, email outbox and caches. "
+        "Emails already sent cannot be recalled.\n"
+        "The old text is still in git history: see 'Withdrawing a story' in the README to remove it."
+    )
     return EXIT_OK
 
 
@@ -151,6 +193,17 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("title")
     new.add_argument("--content", default="content", help="content folder (default: content)")
     new.set_defaults(run=cmd_new)
+
+    withdrawal = sub.add_parser(
+        "withdraw", help="erase a story whose customer withdrew consent, keeping only its id and the date"
+    )
+    withdrawal.add_argument("story", help="the story's file, e.g. content/stories/a-bottle.md")
+    withdrawal.add_argument("--date", help="day the consent was withdrawn, YYYY-MM-DD (default: today)")
+    withdrawal.add_argument(
+        "--rename", action="store_true", help="name the file by its id and leave no notice at the old address"
+    )
+    withdrawal.add_argument("--content", default="content", help="content folder (default: content)")
+    withdrawal.set_defaults(run=cmd_withdraw)
 
     schema = sub.add_parser("schema", help="write the JSON Schemas of the front matter")
     schema.add_argument("--out", default=str(SCHEMA_DIR), help="folder for the .schema.json files")

@@ -49,18 +49,16 @@ def parse_document(text: str) -> Document:
         )
     yaml_text = "".join(lines[1:index])
     try:
-        located = load_yaml(yaml_text)
+        located = load_yaml(yaml_text, first_line=2)  # the YAML starts after the fence
     except YamlSyntaxError as exc:
-        line = None if exc.line is None else exc.line + 1
         raise FrontMatterError(
             f"front matter is not valid YAML: {exc.message}",
-            line,
-            "check indentation and quoting on that line; "
+            exc.line,
+            exc.fix
+            or "check indentation and quoting on that line; "
             "put text containing ': ' or starting with a quote inside double quotes",
         ) from exc
-    # Shift YAML lines (1-based in the YAML text) to file lines (+1 for the fence).
-    shifted = Located(located.data, {k: v + 1 for k, v in located.lines.items()})
-    return Document(meta=shifted, body="".join(lines[index + 1 :]), body_line=index + 2)
+    return Document(meta=located, body="".join(lines[index + 1 :]), body_line=index + 2)
 
 
 def body_of(text: str, body_line: int) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC
 from pathlib import Path
 from typing import TypeVar
@@ -23,14 +23,18 @@ from followhome.model import (
     Origin,
     Story,
     StoryMeta,
+    Tombstone,
+    TombstoneMeta,
     Update,
     UpdateMeta,
     Value,
     ValueMeta,
+    is_tombstone,
     to_aware,
 )
 from followhome.problems import ContentError, Problem, sort_problems
 from followhome.site import layout
+from followhome.tree import display_name, scan
 from followhome.trust import check_stories, rating_claims
 from followhome.validation import validate
 from followhome.yamlio import YamlSyntaxError, load_yaml
@@ -55,12 +59,19 @@ class LoadResult:
 
     catalog: Catalog | None
     problems: tuple[Problem, ...]
+    refused: frozenset[str] = frozenset()
+    """Files under the content folder (relative POSIX paths) that must reach no output:
+    links leading out of it, special files, stray files in the collection folders."""
 
     def require(self) -> Catalog:
         """The catalog; raise :class:`ContentError` if the brand could not be loaded."""
         if self.catalog is None:
             raise ContentError(list(self.problems))
         return self.catalog
+
+
+_SLUG = re.compile(r"[\w-]+(?:/[\w-]+)*")
+"""A page's file name is its web address: letters, digits, hyphens and underscores."""
 
 
 def _naming_problem(folder: str, slug: str) -> str | None:
@@ -72,8 +83,13 @@ def _naming_problem(folder: str, slug: str) -> str | None:
                 "digits and hyphens, directly in values/ (for example values/honest-advice.md)"
             )
         return None
-    if slug in RESERVED_SLUGS or slug.startswith("page/"):
+    if slug in RESERVED_SLUGS or slug.startswith("page/") or slug.endswith("/index"):
         return f"the file name '{slug}' is reserved for listing pages"
+    if not _SLUG.fullmatch(slug):
+        return (
+            f"the file name '{slug}' becomes the page's web address, so it may hold only letters, digits, "
+            "hyphens and underscores (no spaces, dots or other signs)"
+        )
     return None
 
 
@@ -102,17 +118,19 @@ class _Reader:
     def __init__(self, content_dir: Path, display_prefix: str) -> None:
         self.root = content_dir
         self.prefix = display_prefix.rstrip("/")
-        self.problems: list[Problem] = []
+        self.tree = scan(content_dir, self.prefix, COLLECTION_DIRS)
+        self.problems: list[Problem] = list(self.tree.problems)
         self.parsed: dict[tuple[str, str, str], _Parsed] = {}
         self.texts: dict[Path, str | None] = {}
-        self.files: dict[str, list[Path]] = {}
         self.prefetched: dict[str, Document | _Unparsable] = {}
 
     def display(self, path: Path) -> str:
-        rel = path.relative_to(self.root).as_posix()
-        return f"{self.prefix}/{rel}" if self.prefix else rel
+        return self.tree.display(path.relative_to(self.root).as_posix())
 
     def read(self, path: Path) -> str | None:
+        """The file's text; None (the problem recorded) when it cannot or must not be read."""
+        if path.relative_to(self.root).as_posix() in self.tree.refused:
+            return None  # the scan said why
         if path not in self.texts:
             self.texts[path] = self._read(path)
         return self.texts[path]
@@ -182,29 +200,42 @@ class _Reader:
         cache.save()
 
     def markdown_files(self, folder: str) -> list[Path]:
-        if folder not in self.files:
-            base = self.root / folder
-            self.files[folder] = sorted(base.rglob("*.md")) if base.is_dir() else []
-        return self.files[folder]
+        return self.tree.markdown[folder]
 
     def collection(
         self,
         folder: str,
         model: type[M],
         make: Callable[[str, M, Document, Origin], E],
+        only: Callable[[object], bool] | None = None,
     ) -> list[E]:
+        """The folder's files made into entities; with ``only``, the files whose front matter
+        data it accepts (files whose front matter cannot be read go to the others)."""
         items = []
         for path in self.markdown_files(folder):
+            if only is not None and not only(self.peek(path)):
+                continue
             display = self.display(path)
             slug = path.relative_to(self.root / folder).with_suffix("").as_posix()
-            naming = _naming_problem(folder, slug)
+            naming = _naming_problem(folder, display_name(slug))
             if naming:
                 self.problems.append(Problem(display, None, "", naming, "rename the file"))
                 continue
             doc, meta = self.parse(path, display, model)
             if doc is not None and meta is not None:
-                items.append(make(slug, meta, doc, Origin(display, doc.meta.lines)))
+                lines = {**doc.meta.lines, ("body",): doc.body_line}
+                items.append(make(slug, meta, doc, Origin(display, lines)))
         return items
+
+    def peek(self, path: Path) -> object:
+        """The file's front matter data, or None; no problem recorded (parse() does that)."""
+        text = self.read(path)
+        if text is None:
+            return None
+        parsed = self.prefetched.get(text)
+        if parsed is None:
+            parsed = self.prefetched[text] = _parse(text)
+        return parsed.meta.data if isinstance(parsed, Document) else None
 
     def parse(self, path: Path, display: str, model: type[M]) -> tuple[Document | None, M | None]:
         """The file's front matter and body, validated against ``model``; problems recorded."""
@@ -254,7 +285,7 @@ def _load_brand(reader: _Reader) -> Brand | None:
                 exc.line,
                 "",
                 f"is not valid YAML: {exc.message}",
-                "check indentation and quoting on that line",
+                exc.fix or "check indentation and quoting on that line",
             )
         )
         return None
@@ -264,17 +295,31 @@ def _load_brand(reader: _Reader) -> Brand | None:
         return None
     brand = Brand(config, Origin(display, located.lines))
     logo = config.image.logo
-    if logo and not (reader.root / logo).is_file():
+    why = _logo_problem(reader, logo) if logo else None
+    if why is not None:
         reader.problems.append(
-            Problem(
-                display,
-                brand.origin.line_of("image", "logo"),
-                "image.logo",
-                f"file '{logo}' does not exist in {reader.prefix or 'content'}/",
-                "put the logo there or correct the path",
-            )
+            Problem(display, brand.origin.line_of("image", "logo"), "image.logo", why[0], why[1])
         )
+        # Left out rather than published wrong (a preview goes on without it).
+        image = config.image.model_copy(update={"logo": None})
+        brand = Brand(config.model_copy(update={"image": image}), brand.origin)
     return brand
+
+
+def _logo_problem(reader: _Reader, logo: str) -> tuple[str, str] | None:
+    """(message, fix) when ``image.logo`` is not a file inside the content folder."""
+    folder = f"{reader.prefix or 'content'}/"
+    shown = logo if len(logo) <= 80 else logo[:77] + "..."
+    parts = logo.replace("\\", "/").split("/")
+    if logo.startswith(("/", "\\")) or ".." in parts or ":" in logo or len(logo) > 255:
+        return (
+            f"'{shown}' is not a path inside {folder}",
+            f"put the logo in {folder}assets/ and write its path from there, for example assets/logo.svg",
+        )
+    rel = "/".join(p for p in parts if p not in ("", "."))
+    if rel in reader.tree.refused or not (reader.root / rel).is_file():
+        return f"file '{shown}' does not exist in {folder}", "put the logo there or correct the path"
+    return None
 
 
 def _load_intro(reader: _Reader) -> str:
@@ -289,9 +334,8 @@ def _load_intro(reader: _Reader) -> str:
     return doc.body if doc else ""
 
 
-def _check_links(reader: _Reader, values: list[Value], items: Iterable[Story | Update]) -> None:
-    known = {v.id for v in values}
-    seen: dict[str, Story | Update] = {}
+def _check_ids(reader: _Reader, items: Iterable[Story | Update | Tombstone]) -> None:
+    seen: dict[str, Story | Update | Tombstone] = {}
     for item in items:
         first = seen.setdefault(item.id, item)
         if first is not item:
@@ -305,6 +349,29 @@ def _check_links(reader: _Reader, values: list[Value], items: Iterable[Story | U
                     "keep the older file's id unchanged",
                 )
             )
+
+
+def _check_case(reader: _Reader, folder: str, items: Iterable[Story | Update | Tombstone]) -> None:
+    """Two file names that differ only in case are one address on many systems (and Pages)."""
+    seen: dict[str, str] = {}
+    for item in items:
+        first = seen.setdefault(item.slug.casefold(), item.origin.path)
+        if first != item.origin.path:
+            reader.problems.append(
+                Problem(
+                    item.origin.path,
+                    None,
+                    "",
+                    f"has the same web address as {first} but for upper and lower case, which many "
+                    "systems (and web hosts) treat as one",
+                    f"rename one of the two files in {folder}/",
+                )
+            )
+
+
+def _check_links(reader: _Reader, values: list[Value], items: Iterable[Story | Update]) -> None:
+    known = {v.id for v in values}
+    for item in items:
         for index, value_id in enumerate(item.meta.values):
             if value_id not in known:
                 close = difflib.get_close_matches(value_id, sorted(known), n=1)
@@ -352,12 +419,62 @@ def _check_consent(reader: _Reader, stories: list[Story]) -> None:
             )
 
 
+def _icon_problems(values: Iterable[Value], icon_exists: Callable[[str], bool]) -> list[Problem]:
+    return [
+        Problem(
+            v.origin.path,
+            v.origin.line_of("icon"),
+            "icon",
+            f"Material for MkDocs has no icon '{v.meta.icon}'",
+            "pick a name from https://squidfunk.github.io/mkdocs-material/reference/icons-emojis/ "
+            "(for example material/glass-wine) or remove the field",
+        )
+        for v in values
+        if v.meta.icon and not icon_exists(v.meta.icon)
+    ]
+
+
+def _leave_out_broken(
+    reader: _Reader, values: list[Value], stories: Iterable[Story], updates: Iterable[Update]
+) -> tuple[list[Value], list[Story], list[Update]]:
+    """Every value, story and update whose file has a problem that blocks is left out of every
+    output, the same way in every mode (a strict build fails on the problem as well)."""
+    broken = {p.file for p in reader.problems if p.blocks}
+    kept = [v for v in values if v.origin.path not in broken]
+    left_out = {v.id: v.origin.path for v in values if v.origin.path in broken}
+
+    def blocked(item: Story | Update) -> tuple[str, ...]:
+        why = ["the file has problems"] if item.origin.path in broken else []
+        for index, value_id in enumerate(item.meta.values):
+            if value_id in left_out:
+                why.append(f"value '{value_id}' is left out")
+                reader.problems.append(
+                    Problem(
+                        item.origin.path,
+                        item.origin.line_of("values", index),
+                        f"values[{index}]",
+                        f"value '{value_id}' is left out until {left_out[value_id]} is fixed, and this item "
+                        "with it",
+                        f"fix the problems of {left_out[value_id]}",
+                    )
+                )
+        return tuple(why)
+
+    stories = [replace(s, blocked=(*s.blocked, *why)) if (why := blocked(s)) else s for s in stories]
+    updates = [replace(u, blocked=why) if (why := blocked(u)) else u for u in updates]
+    return kept, stories, updates
+
+
 def load_content(
-    content_dir: Path, display_prefix: str = "content", cache_dir: Path | None = None
+    content_dir: Path,
+    display_prefix: str = "content",
+    cache_dir: Path | None = None,
+    icon_exists: Callable[[str], bool] | None = None,
 ) -> LoadResult:
     """Read brand, values, stories and updates; never raises for bad content.
 
-    With ``cache_dir``, parsed front matter is kept there between loads (see :mod:`followhome.fmcache`)."""
+    With ``cache_dir``, parsed front matter is kept there between loads (see :mod:`followhome.fmcache`);
+    with ``icon_exists``, the values' icons are checked against the theme's."""
     reader = _Reader(content_dir, display_prefix)
     brand = _load_brand(reader)
     tz = brand.tz if brand else UTC
@@ -365,6 +482,12 @@ def load_content(
 
     values = reader.collection(
         VALUES_DIR, ValueMeta, lambda slug, meta, doc, origin: Value(slug, meta, doc.body, origin)
+    )
+    tombstones = reader.collection(
+        STORIES_DIR,
+        TombstoneMeta,
+        lambda slug, meta, doc, origin: Tombstone(slug, meta, origin),
+        only=is_tombstone,
     )
     stories = reader.collection(
         STORIES_DIR,
@@ -377,6 +500,7 @@ def load_content(
             published=to_aware(meta.date, tz),
             updated=to_aware(meta.updated, tz) if meta.updated else None,
         ),
+        only=lambda data: not is_tombstone(data),
     )
     updates = reader.collection(
         UPDATES_DIR,
@@ -390,6 +514,9 @@ def load_content(
             updated=to_aware(meta.updated, tz) if meta.updated else None,
         ),
     )
+    _check_ids(reader, [*stories, *tombstones, *updates])
+    _check_case(reader, STORIES_DIR, sorted([*stories, *tombstones], key=lambda i: i.origin.path))
+    _check_case(reader, UPDATES_DIR, updates)
     _check_links(reader, values, [*stories, *updates])
     _check_consent(reader, stories)
     _check_generated_paths(reader)
@@ -398,8 +525,11 @@ def load_content(
     if brand is not None:
         checked = check_stories(stories, brand)
         reader.problems += [*checked.problems, *rating_claims(brand, values, stories, updates)]
+        if icon_exists is not None:
+            reader.problems += _icon_problems(values, icon_exists)
         intro = _load_intro(reader)
-        catalog = Catalog(brand, tuple(values), checked.stories, tuple(updates), intro)
+        values, kept, current = _leave_out_broken(reader, values, checked.stories, updates)
+        catalog = Catalog(brand, tuple(values), tuple(kept), tuple(current), intro, tuple(tombstones))
     _memo.clear()
     _memo.update(reader.parsed)
-    return LoadResult(catalog, tuple(sort_problems(reader.problems)))
+    return LoadResult(catalog, tuple(sort_problems(reader.problems)), frozenset(reader.tree.refused))

@@ -288,6 +288,27 @@ class StoryMeta(_Strict):
     substantiation: Substantiation | None = None
 
 
+class WithdrawnConsent(_Strict):
+    withdrawn: Day = Field(description="The day the customer took their consent back")
+    reference: Text | None = Field(None, description="Where the withdrawal request is kept: an id")
+
+
+class TombstoneMeta(_Strict):
+    """Front matter of a withdrawn story cut down to what proves it was withdrawn (GDPR Art. 17):
+    the permanent id and the withdrawal, nothing personal. ``followhome withdraw`` writes it."""
+
+    id: ItemId
+    consent: WithdrawnConsent
+
+
+def is_tombstone(data: object) -> bool:
+    """Front matter with a withdrawal date and no more than a tombstone's fields."""
+    if not isinstance(data, dict) or not set(data) <= {"id", "consent"}:
+        return False
+    consent = data.get("consent")
+    return isinstance(consent, dict) and "withdrawn" in consent and set(consent) <= {"withdrawn", "reference"}
+
+
 class UpdateMeta(_Strict):
     """Front matter of ``updates/<slug>.md``."""
 
@@ -369,6 +390,24 @@ class Story:
 
 
 @dataclass(frozen=True)
+class Tombstone:
+    """A withdrawn story with nothing personal left: its old address keeps a short notice."""
+
+    slug: str
+    meta: TombstoneMeta
+    origin: Origin
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+    @property
+    def has_old_address(self) -> bool:
+        """``withdraw --rename`` names the file by its id: a neutral name with no notice."""
+        return self.slug != self.meta.id
+
+
+@dataclass(frozen=True)
 class Update:
     slug: str
     meta: UpdateMeta
@@ -376,6 +415,8 @@ class Update:
     origin: Origin
     published: datetime
     updated: datetime | None = None
+    blocked: tuple[str, ...] = ()
+    """Problems this update has; a blocked update is published nowhere."""
 
     @property
     def id(self) -> str:

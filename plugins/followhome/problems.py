@@ -20,6 +20,8 @@ class Problem:
     field: str
     message: str
     fix: str
+    blocks: bool = True
+    """The file's item is left out of every output until this is fixed (False: only reported)."""
 
     def sort_key(self) -> tuple[str, int, str, str]:
         """Order by file, then line (problems without a line first), then field."""

@@ -23,14 +23,14 @@ def story_channels(story: Story, today: date) -> frozenset[Channel]:
     consent = meta.consent
     if meta.status != "published" or consent is None or consent.withdrawn is not None or story.blocked:
         return frozenset()
-    if story.published.date() > today:  # scheduled: appears on its date
+    if story.published.date() > today or consent.given > today:  # appears on its date, with consent
         return frozenset()
     return frozenset(consent.channels)
 
 
 def update_is_live(update: Update, today: date) -> bool:
     """A published, due update has a page (an expired offer keeps its page)."""
-    return update.meta.status == "published" and update.published.date() <= today
+    return update.meta.status == "published" and not update.blocked and update.published.date() <= today
 
 
 def is_expired(update: Update, today: date) -> bool:

@@ -112,9 +112,10 @@ def _name_problems(story: Story) -> Iterator[Problem]:
     for field, text in _story_texts(story):
         if field.startswith("customer."):
             continue
+        folded = text.casefold()
         for word in hidden:
             # The substring test first: compiling a pattern per customer name is the cost.
-            if word in text and re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text):
+            if word.casefold() in folded and _names(word, text):
                 yield _problem(
                     story,
                     field,
@@ -122,6 +123,16 @@ def _name_problems(story: Story) -> Iterator[Problem]:
                     f"take '{word}' out of the {field}, or set show_as to a form that allows it",
                 )
                 break
+
+
+def _names(word: str, text: str) -> bool:
+    """Whether ``text`` holds the name ``word`` in any case but all lower case ("Achterberg",
+    "ACHTERBERG"), in the plural or possessive too ("the Achterbergs", "Achterberg's")."""
+    pattern = rf"(?<![\w-]){re.escape(word)}(?:e?s|['’]s?)?(?![\w-])"
+    return any(
+        found.group(0) != found.group(0).lower() or word == word.lower()
+        for found in re.finditer(pattern, text, re.IGNORECASE)
+    )
 
 
 def _problem(story: Story, field: str, message: str, fix: str) -> Problem:
@@ -186,7 +197,7 @@ def check_stories(stories: Iterable[Story], brand: Brand) -> TrustResult:
     problems: list[Problem] = []
     for story in stories:
         found = list(_story_problems(story, brand))
-        problems += [p for p, _ in found]
+        problems += [p if blocks else replace(p, blocks=False) for p, blocks in found]
         blocked = tuple(p.message for p, blocks in found if blocks)
         checked.append(replace(story, blocked=blocked) if blocked else story)
     return TrustResult(tuple(checked), tuple(problems))

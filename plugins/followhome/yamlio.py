@@ -35,12 +35,14 @@ _Loader.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|True|TRUE|false|False
 
 
 class YamlSyntaxError(Exception):
-    """The text is not valid YAML; ``line`` is 1-based within the text."""
+    """The text is not valid YAML; ``line`` is the line in the file (see :func:`load_yaml`)."""
 
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: str, line: int | None, fix: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.fix = fix
+        """What to do, where the problem says more than "the YAML is broken"."""
 
 
 @dataclass(frozen=True)
@@ -59,28 +61,42 @@ class Located:
         return self.lines.get((), None)
 
 
-def _walk(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
+def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], first_line: int) -> None:
+    lines.setdefault(path, node.start_mark.line + first_line)
     if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
+                line = key.start_mark.line + first_line
+                first = seen.setdefault(str(key.value), line)
+                if first != line:
+                    # YAML keeps the last of two equal keys: `status: draft` then
+                    # `status: published` would silently publish.
+                    where = ".".join(str(p) for p in (*path, key.value))
+                    raise YamlSyntaxError(
+                        f"the key '{where}' appears twice (lines {first} and {line}); YAML would keep only "
+                        "the last one",
+                        line,
+                        f"keep the right one of lines {first} and {line} and delete the other",
+                    )
                 child = (*path, str(key.value))
-                lines[child] = key.start_mark.line + 1
-                _walk(value, child, lines)
+                lines[child] = line
+                _walk(value, child, lines, first_line)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines)
+            _walk(item, (*path, index), lines, first_line)
 
 
-def load_yaml(text: str) -> Located:
-    """Parse one YAML document; raise :class:`YamlSyntaxError` on malformed text."""
+def load_yaml(text: str, first_line: int = 1) -> Located:
+    """Parse one YAML document; raise :class:`YamlSyntaxError` on malformed text or a key
+    given twice. Lines are counted from ``first_line``, the line of the text in its file."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line = mark.line + first_line if mark is not None else None
         reason = exc.problem or exc.context or "invalid YAML"
         raise YamlSyntaxError(reason, line) from exc
     except yaml.YAMLError as exc:
@@ -89,5 +105,5 @@ def load_yaml(text: str) -> Located:
         loader.dispose()
     lines: dict[Path, int] = {}
     if node is not None:
-        _walk(node, (), lines)
+        _walk(node, (), lines, first_line)
     return Located(data, lines)

@@ -30,6 +30,7 @@ from followhome.fingerprint import code_fingerprint, fingerprint, images_fingerp
 from followhome.items import ItemRenderer
 from followhome.mkdocs.context import edition_of
 from followhome.mkdocs.markdown import site_markdown
+from followhome.mkdocs.report import report_of
 
 NAME = "followhome-email"
 log = get_plugin_logger(NAME)
@@ -149,7 +150,7 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
             if entry is None or entry.key != key or planned.folder not in folders:
                 todo.append(planned)
             else:
-                self._record({planned.folder: entry.warnings})
+                self._record({planned.folder: entry.warnings}, config)
         self._open_outbox(self.outbox)
         self.composed = len(todo)
         split = background.shares(todo, PARALLEL_FROM) if self.config.parallel else None
@@ -165,16 +166,17 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
             self.workers = [Background(partial(compose_folders, job)) for job in jobs]
         else:
             try:
-                self._record(compose_folders(jobs[0]))
+                self._record(compose_folders(jobs[0]), config)
             except OutboxWorkerError as exc:
                 raise PluginError(f"{NAME}: {exc}") from None
         return files
 
-    def _record(self, warnings: Warnings) -> None:
+    def _record(self, warnings: Warnings, config: MkDocsConfig) -> None:
+        report = report_of(config)
         for folder, found in warnings.items():
             self.manifest.entries[folder] = Entry(self.keys[folder], found)
             for warning in found:
-                log.warning(warning)
+                report.warning(log, warning)
 
     def _open_outbox(self, outbox: Path) -> None:
         """Make sure the outbox is ours, and forget the folders about to change first, so an
@@ -193,7 +195,7 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
         running, self.workers = self.workers, []
         for worker in running:
             try:
-                self._record(worker.result())
+                self._record(worker.result(), config)
             except WorkError as exc:
                 for other in running:
                     other.stop()

@@ -18,6 +18,7 @@ from followhome.feeds.model import Feed, feed_keys_for
 from followhome.feeds.render import RelativeUrlError, feed_files
 from followhome.mkdocs.context import edition_of
 from followhome.mkdocs.markdown import site_markdown
+from followhome.mkdocs.report import report_of
 
 NAME = "followhome-feeds"
 log = get_plugin_logger(NAME)
@@ -76,10 +77,11 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):  # type: ignore[no-untyped-call]
                 ) from None
             for output in outputs:
                 if output.size > budget:
-                    log.warning(
+                    report_of(config).warning(
+                        log,
                         f"{output.path} is {output.size // 1024} KB, over the {self.config.size_budget_kb} KB "
                         f"budget; lower `max_items` (now {self.config.max_items}) or raise `size_budget_kb` "
-                        f"under {NAME} in mkdocs.yml"
+                        f"under {NAME} in mkdocs.yml",
                     )
                 files.append(File.generated(config, output.path, content=output.text))
         return files

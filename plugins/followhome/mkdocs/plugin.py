@@ -16,7 +16,7 @@ from pathlib import Path
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -30,11 +30,10 @@ from followhome.mkdocs.config import FollowhomeConfig
 from followhome.mkdocs.context import plugin_enabled, set_edition
 from followhome.mkdocs.navcache import SharedNavigation
 from followhome.mkdocs.prerender import Prerender, PrerenderedPage
+from followhome.mkdocs.report import report_of
 from followhome.mkdocs.sharing import Sharing, card_cache
 from followhome.mkdocs.templating import Templates
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
-from followhome.model import Value
-from followhome.problems import Problem, sort_problems
 from followhome.publishing import Edition
 from followhome.sanitize import clean_page_html
 from followhome.site import layout
@@ -56,11 +55,10 @@ def _display_prefix(config: MkDocsConfig) -> str:
 
 
 def _owned_by_followhome(file: File) -> bool:
-    """brand.yml and any data file stay private; collection pages are regenerated."""
+    """brand.yml and any data file stay private; nothing but the generated pages leaves the
+    collection folders (a stray file there is a problem the loader names)."""
     if file.src_uri == BRAND_FILE or file.src_uri.endswith((".yml", ".yaml")):
         return True
-    if not file.is_documentation_page():
-        return False
     return file.src_uri == HOME_FILE or file.src_uri.split("/", 1)[0] in COLLECTION_DIRS
 
 
@@ -71,11 +69,8 @@ def withdrawn_notices(edition: Edition, directory_urls: bool) -> list[tuple[str,
     """
     brand = edition.catalog.brand.config
     notices = []
-    for story in edition.catalog.stories:
-        consent = story.meta.consent
-        if consent is None or consent.withdrawn is None:
-            continue
-        url = layout.url(layout.story(story.slug), directory_urls)
+    for slug in edition.catalog.withdrawn_slugs():
+        url = layout.url(layout.story(slug), directory_urls)
         path = url + "index.html" if url.endswith("/") else url
         up = "../" * path.count("/")
         notices.append(
@@ -144,6 +139,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         self.filled = 0
         """Pages of the last build whose template a worker filled."""
         self.collector = Collector()
+        self.refused: frozenset[str] = frozenset()
+        """Files in docs_dir that must reach no output (links out of it, special files)."""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Having on_startup also keeps this instance across `mkdocs serve` rebuilds.
@@ -174,17 +171,16 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                     f"set it to {'1' if option == 'per_page' else '0'} or more"
                 )
         root = Path(config.config_file_path or ".").parent
-        result = load_content(Path(config.docs_dir), _display_prefix(config), root / self.config.cache_dir)
+        result = load_content(
+            Path(config.docs_dir), _display_prefix(config), root / self.config.cache_dir, icon_exists
+        )
         catalog = result.catalog
-        problems = list(result.problems)
-        if catalog is not None:
-            problems += self._icon_problems(catalog.values)
-        for problem in sort_problems(problems):
-            log.warning(str(problem))
+        self.refused = result.refused
+        report = report_of(config)
+        for problem in result.problems:
+            report.warning(log, str(problem))
         if catalog is None:
-            raise PluginError(
-                "followhome cannot build the site without a valid brand.yml; fix the problems above."
-            )
+            report.fail(log, "followhome cannot build the site without a valid brand.yml")
         try:
             today = resolve_today(catalog.brand.tz)
         except TodayError as exc:
@@ -198,21 +194,6 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             config.nav = layout.nav([(v.id, v.meta.title) for v in catalog.values])
         return config
 
-    @staticmethod
-    def _icon_problems(values: tuple[Value, ...]) -> list[Problem]:
-        return [
-            Problem(
-                v.origin.path,
-                v.origin.line_of("icon"),
-                "icon",
-                f"Material for MkDocs has no icon '{v.meta.icon}'",
-                "pick a name from https://squidfunk.github.io/mkdocs-material/reference/icons-emojis/ "
-                "(for example material/glass-wine) or remove the field",
-            )
-            for v in values
-            if v.meta.icon and not icon_exists(v.meta.icon)
-        ]
-
     # on_files runs first (priority 100) so that unpublishable content is gone before
     # any other plugin (search, sitemap, feeds, blog) sees the file list.
     @event_priority(100)
@@ -220,7 +201,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         edition = self.edition
         if edition is None:
             return files
-        for file in [f for f in files if _owned_by_followhome(f)]:
+        for file in [f for f in files if _owned_by_followhome(f) or f.src_uri in self.refused]:
             files.remove(file)
         options = SiteOptions(
             directory_urls=config.use_directory_urls,
@@ -353,7 +334,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         head_end = output.find("</head>")
         return output if head_end < 0 else output[:head_end] + extra + output[head_end:]
 
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish(self, *, config: MkDocsConfig) -> None:
         self._stop_workers()
         self.collector.restore()
         if self.sharing is not None:
@@ -361,6 +342,13 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                 self.sharing.finish(Path(config.site_dir))
             except WorkError as exc:
                 raise PluginError(f"followhome: drawing the social cards failed: {exc}") from None
+
+    # Last (-100): every followhome plugin has reported its problems by then.
+    @event_priority(-100)
+    def _fail_if_strict(self, *, config: MkDocsConfig) -> None:
+        report_of(config).fail_if_strict(config, log)
+
+    on_post_build = CombinedEvent(_finish, _fail_if_strict)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_workers()

@@ -15,6 +15,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
 from followhome.mkdocs.context import edition_of
+from followhome.mkdocs.report import report_of
 from followhome.tone.cache import ScoreCache
 from followhome.tone.check import scored_items, tone_problems
 
@@ -40,8 +41,12 @@ class TonePlugin(BasePlugin[ToneConfig]):  # type: ignore[no-untyped-call]
         items = [i for i in scored_items(edition, scores) if i.status == "published"]
         scores.save()
         enforce = edition.catalog.brand.config.tone.enforce
+        report = report_of(config)
         for problem in tone_problems(items):
-            (log.warning if enforce else log.info)(str(problem))
+            if enforce:
+                report.warning(log, str(problem))
+            else:
+                log.info(str(problem))
         loudest = max(items, key=lambda i: i.score.volume, default=None)
         if loudest is not None:
             log.debug(f"loudest item: {loudest.path} at {loudest.score.volume:.1f}")
