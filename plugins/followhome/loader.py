@@ -294,6 +294,20 @@ def _load_brand(reader: _Reader) -> Brand | None:
     if config is None:
         return None
     brand = Brand(config, Origin(display, located.lines))
+    url = config.url
+    if url.scheme != "https" or url.host in ("localhost", "127.0.0.1", "[::1]", "0.0.0.0"):
+        reader.problems.append(
+            Problem(
+                display,
+                brand.origin.line_of("url"),
+                "url",
+                f"'{url}' is not the site's public https address, which every link in feeds, emails and "
+                "social cards is made from (email clients and feed readers refuse other links)",
+                "set `url` to the address the site is published at, like https://shop.example/; "
+                "`mkdocs serve` previews at its own address whatever `url` says",
+                blocks=False,
+            )
+        )
     logo = config.image.logo
     why = _logo_problem(reader, logo) if logo else None
     if why is not None:

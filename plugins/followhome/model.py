@@ -49,6 +49,12 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
 """Permanent ids: lowercase letters, digits and hyphens, 3-64 characters."""
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+"""A name, a title or a one-line summary: what fits a heading, a card and an email subject."""
+Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+"""A promise, a summary, a takeaway."""
+Passage = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+"""A customer's quote: the words on a card and next to a story's title."""
 ItemId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 VALUE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 """Value ids are their file names in ``values/``."""
@@ -178,10 +184,17 @@ class FeedSettings(_Strict):
     )
 
 
+def _not_empty(value: object) -> object:
+    # `email:` with nothing under it is null in YAML: say so instead of taking it for "no email".
+    if value is None:
+        raise ValueError("is empty: write its fields indented under it, or delete the line")
+    return value
+
+
 class Channels(_Strict):
-    email: EmailChannel | None = None
+    email: Annotated[EmailChannel | None, BeforeValidator(_not_empty)] = None
     social: list[SocialAccount] = Field(default_factory=list)
-    feeds: FeedSettings | None = None
+    feeds: Annotated[FeedSettings | None, BeforeValidator(_not_empty)] = None
 
 
 class Contact(_Strict):
@@ -203,12 +216,12 @@ class TrustPolicy(_Strict):
 class BrandConfig(_Strict):
     """``brand.yml``: the brand elements. Never copied into the built site."""
 
-    name: Text
+    name: Line
     url: HttpUrl = Field(description="Public URL of the site; every absolute link derives from it")
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")] = "en"
     timezone: Annotated[str, AfterValidator(_check_timezone)] = "UTC"
-    description: Text | None = None
-    promise: Text = Field(description="One sentence: what the community gets")
+    description: Sentence | None = None
+    promise: Sentence = Field(description="One sentence: what the community gets")
     image: BrandImage
     tone: Tone
     channels: Channels = Field(default_factory=Channels)
@@ -223,18 +236,18 @@ class BrandConfig(_Strict):
 class ValueMeta(_Strict):
     """Front matter of ``values/<id>.md``; the id is the file name."""
 
-    title: Text
-    summary: Text
+    title: Line
+    summary: Sentence
     order: int = 0
     icon: Icon | None = None
 
 
 class Customer(_Strict):
-    name: Text
+    name: Line
     show_as: ShowAs
-    role: Text | None = None
-    organization: Text | None = None
-    location: Text | None = None
+    role: Line | None = None
+    organization: Line | None = None
+    location: Line | None = None
     avatar: str | None = None
 
 
@@ -272,14 +285,14 @@ class StoryMeta(_Strict):
     """Front matter of ``stories/<slug>.md``."""
 
     id: ItemId
-    title: Text
+    title: Line
     date: When
     updated: When | None = None
     status: Status = "published"
     featured: bool = False
     customer: Customer
-    quote: Text
-    takeaway: Text
+    quote: Passage
+    takeaway: Sentence
     values: Annotated[list[ValueId], Field(min_length=1)]
     consent: Consent | None = None
     connection: Connection | None = None
@@ -313,10 +326,10 @@ class UpdateMeta(_Strict):
     """Front matter of ``updates/<slug>.md``."""
 
     id: ItemId
-    title: Text
+    title: Line
     date: When
     updated: When | None = None
-    summary: Text
+    summary: Sentence
     kind: UpdateKind
     values: list[ValueId] = Field(default_factory=list)
     expires: Day | None = None

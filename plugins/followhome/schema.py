@@ -6,21 +6,21 @@ import json
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import TypeAdapter
 
-from followhome.model import BrandConfig, StoryMeta, UpdateMeta, ValueMeta
+from followhome.model import BrandConfig, StoryMeta, TombstoneMeta, UpdateMeta, ValueMeta
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
-MODELS: dict[str, type[BaseModel]] = {
+MODELS: dict[str, Any] = {
     "brand": BrandConfig,
     "value": ValueMeta,
-    "story": StoryMeta,
+    "story": StoryMeta | TombstoneMeta,  # a withdrawn story may be cut down to its tombstone
     "update": UpdateMeta,
 }
 
 
 def schema_for(name: str) -> dict[str, Any]:
-    schema = MODELS[name].model_json_schema()
+    schema = TypeAdapter(MODELS[name]).json_schema()
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": f"https://followhome.dev/schemas/{name}.schema.json",

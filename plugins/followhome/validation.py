@@ -79,6 +79,12 @@ def _explain(model: type[BaseModel], error: Any) -> tuple[str, str]:
             f"expected a permanent id of 3-64 lowercase letters, digits and hyphens; got {_shown(got)}",
             "use an id like s-3f9a1c2e (`followhome new` makes one); never change it once published",
         )
+    if kind == "string_too_long":
+        most = ctx.get("max_length")
+        return (
+            f"is {len(str(got))} characters long, more than the {most} it may have",
+            f"shorten `{last}` to {most} characters or fewer",
+        )
     if kind == "string_too_short" or (kind == "too_short" and isinstance(got, list)):
         return "is empty", f"write a value for `{last}` or remove the field if it is optional"
     if kind in ("model_type", "dict_type"):

@@ -121,6 +121,12 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self.outbox is None:
             return files
+        if self.config.esp is None and edition_of(config, NAME).catalog.brand.config.channels.email is None:
+            log.info(
+                "brand.yml has no channels.email, so no emails are composed (the outbox is left as it is)"
+            )
+            self.outbox = None
+            return files
         composer, renderer = composer_for(config, self.config.esp)
         edition = composer.edition
         brand = edition.catalog.brand
