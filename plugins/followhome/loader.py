@@ -195,7 +195,8 @@ class _Reader:
                 self.prefetched[text] = found
         for text, parsed in zip(todo, background.map_on_cores(_parse, todo, PARALLEL_FROM), strict=True):
             self.prefetched[text] = parsed
-            if isinstance(parsed, Document):
+            # A tombstone is parsed every time: a grep of the caches for a withdrawn id finds nothing.
+            if isinstance(parsed, Document) and not is_tombstone(parsed.meta.data):
                 cache.put(text, parsed)
         cache.save()
 
@@ -528,7 +529,7 @@ def load_content(
             updated=to_aware(meta.updated, tz) if meta.updated else None,
         ),
     )
-    _check_ids(reader, [*stories, *tombstones, *updates])
+    _check_ids(reader, [*tombstones, *stories, *updates])  # a withdrawn id stays taken
     _check_case(reader, STORIES_DIR, sorted([*stories, *tombstones], key=lambda i: i.origin.path))
     _check_case(reader, UPDATES_DIR, updates)
     _check_links(reader, values, [*stories, *updates])
