@@ -85,7 +85,11 @@ def cmd_new(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     taken: set[str] = set()
     if catalog:
-        taken = {s.id for s in catalog.stories} | {u.id for u in catalog.updates}
+        taken = (
+            {s.id for s in catalog.stories}
+            | {t.id for t in catalog.tombstones}
+            | {u.id for u in catalog.updates}
+        )
     value_ids = [v.id for v in catalog.values] if catalog else []
     try:
         path = scaffold(args.kind, args.title, content, today, taken, value_ids)
