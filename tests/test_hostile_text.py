@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from lxml import html
+from lxml import etree, html
 
-from followhome.site.mdtext import inline, paragraphs
+from followhome.email.inert import BREAK, inert
+from followhome.email.profiles import MERGE_TAG
+from followhome.feeds.model import Feed
+from followhome.feeds.rss import render_rss
+from followhome.items import RenderedItem
+from followhome.site.mdtext import attr, inline, paragraphs, text_html, theme_text
+from followhome.text import strip_control
 from tests.conftest import Project
 from tests.helpers import minimal_project, story
 
@@ -97,3 +106,87 @@ def test_a_page_heading_shows_its_title_literally_with_a_usable_id(title: str, a
     heading = html.fragment_fromstring(_title(title))
     assert heading.tag == "h1" and heading.text_content() == title
     assert heading.get("id") == anchor
+
+
+@pytest.mark.parametrize("escape", [inline, text_html, attr, theme_text, strip_control])
+def test_directional_overrides_cannot_reorder_the_text_around(escape: Callable[[str], str]) -> None:
+    """An override (U+202E) or an isolate left open in a name would reorder what follows it
+    on the line (``- Shop`` in ``<title>``, the rest of a caption); right-to-left words and
+    the marks (U+200F) need none of them and stay."""
+    text = "Zoë \u202eevil\u202c \u2067x \u200fשלום"
+    assert escape(text) == escape("Zoë evil x \u200fשלום")
+    assert not re.search("[\u202a-\u202e\u2066-\u2069]", escape(text))
+
+
+def _feed(summary: str) -> Feed:
+    when = datetime(2026, 9, 1, tzinfo=UTC)
+    item = RenderedItem(
+        "u-0000bbbb",
+        "tag:shop.example,2000:u-0000bbbb",
+        "New <i>shelf</i> & more",
+        "https://shop.example/updates/new-shelf/",
+        when,
+        None,
+        "Test Shop",
+        summary,
+        "<p>Body</p>",
+        ("Honest <advice>",),
+        "news",
+    )
+    url = "https://shop.example/"
+    return Feed(
+        "updates",
+        "Test & <Shop>",
+        "News <b>now</b>",
+        url,
+        url,
+        "en",
+        "Test Shop",
+        "tag:x",
+        (item,),
+        when,
+        url,
+    )
+
+
+def test_rss_description_is_the_summary_as_escaped_html() -> None:
+    """Readers render an RSS item's description as HTML: markup in a summary (plain text)
+    shows as text there; the other elements are plain text and read back as written."""
+    summary = 'Sale <b onmouseover="alert(1)">today</b> & <script>alert(2)</script>'
+    text = render_rss(_feed(summary))
+    root = etree.fromstring(text.encode("utf-8"))
+    description = html.fragment_fromstring(
+        root.findtext("channel/item/description") or "", create_parent="div"
+    )
+    assert [el.tag for el in description.iter()] == ["div"]
+    assert description.text_content() == summary
+    assert root.findtext("channel/item/title") == "New <i>shelf</i> & more"
+    assert root.findtext("channel/item/category") == "Honest <advice>"
+    assert root.findtext("channel/title") == "Test & <Shop>"
+    assert root.findtext("channel/description") == "News <b>now</b>"
+    # Plain text in hexadecimal references, which readers that guess at HTML read as text.
+    assert "<title>Test &#x26; &#x3C;Shop&#x3E;</title>" in text and "&lt;" not in text
+
+
+TEMPLATE_TAG = re.compile(r"\{\{|\{%|\{#|\*\||%%\{")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi {{ subscriber.email }}!",
+        "{% if x %}y{% endif %} and {# note #}",
+        "*|FNAME|* *|UNSUB|*",
+        "%%{uuid}%% and %%%{x}",
+        "{{{triple}}} {{{{",
+    ],
+)
+def test_template_tags_from_content_are_inert_and_read_the_same(text: str) -> None:
+    made = inert(text)
+    assert not TEMPLATE_TAG.search(made) and MERGE_TAG.findall(made) == []
+    assert made.replace(BREAK, "") == text
+
+
+def test_text_without_template_tags_is_left_as_it_is() -> None:
+    text = "Braces { alone }, 50% off, * | apart, {x}, %{y}%"
+    assert inert(text) == text

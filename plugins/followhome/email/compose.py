@@ -16,6 +16,7 @@ from inscriptis.model.config import ParserConfig
 from jinja2 import Environment, PackageLoader
 from lxml import html
 
+from followhome.email.inert import inert, inert_item
 from followhome.email.links import with_utm
 from followhome.email.prepare import prepare
 from followhome.email.profiles import MERGE_TAG, EspProfile
@@ -108,7 +109,10 @@ def _texts(marked: str) -> tuple[str, str]:
 
 @dataclass
 class Composer:
-    """Builds every email of one edition for one email-service profile."""
+    """Builds every email of one edition for one email-service profile.
+
+    Text from content (the items, the brand's name and promise) enters here, made
+    :func:`~followhome.email.inert.inert` for the service's template engine."""
 
     edition: Edition
     profile: EspProfile
@@ -116,6 +120,8 @@ class Composer:
     unsubscribe_url: str | None = None
     _env: Environment = field(init=False, repr=False)
     _css: str = field(init=False, repr=False)
+    _brand_name: str = field(init=False, repr=False)
+    _promise: str = field(init=False, repr=False)
     _last: tuple[RenderedItem, EmailOutput, EmailOutput] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -125,7 +131,9 @@ class Composer:
                 "in brand.yml, or choose an email service with --esp"
             )
         self._env = Environment(loader=PackageLoader("followhome.email", "templates"), autoescape=True)
-        palette = self.edition.catalog.brand.config.image.palette
+        brand = self.edition.catalog.brand.config
+        self._brand_name, self._promise = inert(brand.name), inert(brand.promise)
+        palette = brand.image.palette
         self._css = (
             STYLE.read_text(encoding="utf-8")
             .replace("PRIMARY", palette.primary)
@@ -163,10 +171,9 @@ class Composer:
         }
 
     def _preheader(self, text: str) -> str:
-        promise = self.edition.catalog.brand.config.promise
         text = " ".join(text.split())
         if len(text) < PREHEADER_MIN:
-            text = f"{text} — {promise}"
+            text = f"{text} — {self._promise}"
         return fit(text, PREHEADER_MAX)
 
     def _document(self, subject: str, preheader: str, body: str, campaign: str, intro: str = "") -> str:
@@ -178,10 +185,10 @@ class Composer:
             preheader=preheader,
             css=self._css,
             logo=None,
-            brand_name=brand.name,
+            brand_name=self._brand_name,
             home_url=self._url(self.site_url, campaign),
             policy_url=self._url(self.site_url + layout.url(layout.POLICY), campaign),
-            promise=brand.promise,
+            promise=self._promise,
             intro=intro,
             body=body,
             unsubscribe=unsubscribe,
@@ -198,6 +205,7 @@ class Composer:
         One text conversion serves both: the full email's text, and the part of it between
         two markers around the item, which is the fragment's text."""
         if self._last is None or self._last[0] is not item:
+            source, item = item, inert_item(item)
             dropped: list[str] = []
             context = self._item_context(item, item.id, dropped)
             block = self._env.get_template("item.html").render(item=context)
@@ -215,7 +223,7 @@ class Composer:
                 tuple(dropped),
             )
             email = EmailOutput("email", item.id, item.title, preheader, document, email_text, tuple(dropped))
-            self._last = (item, fragment, email)
+            self._last = (source, fragment, email)
         return self._last[1], self._last[2]
 
     def fragment(self, item: RenderedItem) -> EmailOutput:
@@ -229,6 +237,7 @@ class Composer:
     def digest(self, items: Sequence[RenderedItem], since: date, until: date) -> EmailOutput:
         """One email with every item of the window: title, teaser and link (full text when no page)."""
         campaign = f"digest-{since.isoformat()}-{until.isoformat()}"
+        items = [inert_item(item) for item in items]
         dropped: list[str] = []
         blocks = [
             self._env.get_template("teaser.html").render(item=self._item_context(item, campaign, dropped))
@@ -244,8 +253,7 @@ class Composer:
             )
             if part
         )
-        brand = self.edition.catalog.brand.config.name
-        subject = f"{brand}: {counts}"
+        subject = f"{self._brand_name}: {counts}"
         preheader = self._preheader("; ".join(i.title for i in items))
         intro = f"What's new from {human_date(since)} to {human_date(until)}."
         document = self._document(subject, preheader, "\n".join(blocks), campaign, intro)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from followhome.email.compose import fit
+from followhome.email.inert import inert, inert_item
 from followhome.email.links import with_utm
 from followhome.items import RenderedItem
 
@@ -41,6 +42,9 @@ def _compose(parts: list[str], link: str | None, limit: int) -> str:
 
 
 def snippets(item: RenderedItem, brand_name: str, site_url: str) -> Snippets:
+    """The social post and the SMS; text from content is made inert for services that evaluate
+    template tags (a scheduler, an SMS gateway), as in email."""
+    item, brand_name = inert_item(item), inert(brand_name)
     social_link = (
         with_utm(item.url, site_url, item.id, medium="social", source="social") if item.url else None
     )

@@ -1,7 +1,14 @@
-"""RSS 2.0 with content:encoded, dc:creator and atom:link rel=self."""
+"""RSS 2.0 with content:encoded, dc:creator and atom:link rel=self.
+
+RSS never said which elements hold HTML; readers render an item's ``description`` as HTML,
+so the summary (plain text) goes in escaped as HTML. Every other element is plain text,
+written with the hexadecimal references the RSS Best Practices Profile recommends
+(``&#x3C;``, ``&#x26;``), which readers that guess at HTML take for text.
+"""
 
 from __future__ import annotations
 
+import html
 from email.utils import format_datetime
 
 from lxml import etree
@@ -42,7 +49,18 @@ def render_rss(feed: Feed) -> str:
         _text(node, f"{{{DC}}}creator", item.author)
         for category in item.categories:
             _text(node, "category", category)
-        _text(node, "description", item.summary)
+        _text(node, "description", html.escape(item.summary, quote=False))
         _text(node, f"{{{CONTENT}}}encoded", item.content_html)
     text: str = etree.tostring(rss, pretty_print=True, xml_declaration=True, encoding="UTF-8").decode("utf-8")
-    return text
+    return _hex_references(text)
+
+
+_REFERENCES = {"&amp;": "&#x26;", "&lt;": "&#x3C;", "&gt;": "&#x3E;"}
+
+
+def _hex_references(xml: str) -> str:
+    """The same XML, with lxml's ``&amp;``, ``&lt;`` and ``&gt;`` as hexadecimal references
+    (markup never holds them: they only stand for characters of text and attribute values)."""
+    for entity, reference in _REFERENCES.items():
+        xml = xml.replace(entity, reference)
+    return xml

@@ -7,6 +7,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from followhome.model import Brand
+from followhome.site.mdtext import theme_text
 from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, palette_config
 
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables")
@@ -33,7 +34,8 @@ def apply_brand(config: MkDocsConfig, brand: Brand) -> None:
     if not config.site_url:
         config.site_url = brand.url
     if not config.site_description:
-        config.site_description = brand_config.description or brand_config.promise
+        # Material prints it unescaped (the description of pages without their own: 404).
+        config.site_description = theme_text(brand_config.description or brand_config.promise)
     theme = config.theme
     if COMPONENTS_CSS not in config.extra_css:
         config.extra_css.append(COMPONENTS_CSS)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
+from followhome.site.mdtext import theme_text
+
 HOME = "index.md"
 VALUES = "values/index.md"
 STORIES = "stories/index.md"
@@ -80,10 +82,14 @@ def in_nav(src_uri: str) -> bool:
 
 
 def nav(value_titles: list[tuple[str, str]]) -> list[Any]:
-    """The site navigation in MkDocs' ``nav`` form; stories and updates stay out of it."""
+    """The site navigation in MkDocs' ``nav`` form; stories and updates stay out of it.
+
+    MkDocs makes a nav title the page's title, and Material prints both into every page
+    unescaped (``{{ nav_item.title }}``, ``<title>``): value titles are escaped here, as
+    the value pages' front matter has them."""
     return [
         {"Home": HOME},
-        {"Values": [VALUES, *({title: value(vid)} for vid, title in value_titles)]},
+        {"Values": [VALUES, *({theme_text(title): value(vid)} for vid, title in value_titles)]},
         {"Stories": STORIES},
         {"Updates": UPDATES},
         {"Subscribe": SUBSCRIBE},

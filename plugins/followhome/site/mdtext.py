@@ -6,18 +6,30 @@ import html
 import re
 from datetime import date
 
+from followhome.text import strip_control
+
 _INLINE = re.compile(r"([\\`*_\[\]{}])")
 _BLOCK_START = re.compile(r"^([#>+\-])")
 _LIST_NUMBER = re.compile(r"^(\d+)\.")
 
 
+def _flat(text: str) -> str:
+    """One line, without control or directional formatting characters (see :func:`strip_control`)."""
+    return " ".join(strip_control(text).split())
+
+
 def inline(text: str) -> str:
     """Escape ``text`` so Markdown and HTML show it literally, on one line."""
-    flat = " ".join(text.split())
+    flat = _flat(text)
     escaped = html.escape(flat, quote=False)
     escaped = _INLINE.sub(r"\\\1", escaped)
     escaped = _BLOCK_START.sub(r"\\\1", escaped)
     return _LIST_NUMBER.sub(r"\1\\.", escaped)
+
+
+def cell(text: str) -> str:
+    """:func:`inline` text for a cell of a Markdown table (a ``|`` would end the cell)."""
+    return inline(text).replace("|", "\\|")
 
 
 def paragraphs(text: str) -> str:
@@ -28,7 +40,7 @@ def paragraphs(text: str) -> str:
 
 def text_html(text: str) -> str:
     """Plain text for an HTML block (one line, shown literally; Markdown does not touch it)."""
-    return html.escape(" ".join(text.split()), quote=False)
+    return html.escape(_flat(text), quote=False)
 
 
 def paragraphs_html(text: str) -> str:
@@ -39,7 +51,14 @@ def paragraphs_html(text: str) -> str:
 
 def attr(text: str) -> str:
     """Escape text for an HTML attribute value in double quotes."""
-    return html.escape(" ".join(text.split()), quote=True)
+    return html.escape(_flat(text), quote=True)
+
+
+def theme_text(text: str) -> str:
+    """Text for a field MkDocs and Material print into HTML as it is, unescaped: a page's
+    ``title`` and ``description`` (``<title>``, ``<meta content="…">``, headers) and the titles
+    of the navigation. Consumers that want the text back (Open Graph tags, JSON-LD) unescape it."""
+    return html.escape(strip_control(text), quote=True)
 
 
 def human_date(day: date) -> str:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 
+from followhome.site.mdtext import text_html
+
 NOTICE_TITLE = "This story is no longer published"
 
 
 def withdrawn_notice(brand_name: str, language: str, home: str, policy: str) -> str:
     """A complete, self-contained HTML page; ``home`` and ``policy`` are relative links."""
-    name = html.escape(brand_name)
+    name = text_html(brand_name)
     return f"""<!DOCTYPE html>
 <html lang="{html.escape(language)}">
 <head>

@@ -19,10 +19,12 @@ from markdown.extensions.toc import slugify
 from followhome.feeds.formats import FORMAT_NAMES, feed_path, value_feed_key
 from followhome.model import Channel, Story, Update, Value
 from followhome.publishing import Edition, story_channels
+from followhome.sanitize import clean_page_html
 from followhome.site import layout
 from followhome.site.blocks import quote_block
-from followhome.site.mdtext import attr, human_date, inline, text_html, time_tag
+from followhome.site.mdtext import attr, cell, human_date, inline, text_html, time_tag
 from followhome.site.sharing import share_links
+from followhome.text import strip_control
 
 T = TypeVar("T")
 
@@ -61,16 +63,23 @@ class GeneratedPage:
     search index: :meth:`fill` leaves an HTML comment for each, and :meth:`fill_unindexed`
     puts them in after the search plugin read the page, so a search lands on a story's
     own words and the search plugin does not parse thousands of listing cards and footers.
+
+    A page whose Markdown holds Markdown from ``brand.yml`` (the stories policy) is
+    ``sanitised``: :meth:`fill` runs the allowlist sanitiser over it before the blocks go
+    in, as the site build does for the bodies of stories and updates.
     """
 
     src_uri: str
     markdown: str
     blocks: Mapping[str, str] = field(default_factory=dict)
     unindexed: Mapping[str, str] = field(default_factory=dict)
+    sanitised: bool = False
 
     def fill(self, html: str) -> str:
         """``html`` (the Markdown rendered) with every indexed block in place, and a comment
         where each unindexed block goes."""
+        if self.sanitised:
+            html = clean_page_html(html)
         for token, block in self.blocks.items():
             html = html.replace(f"<p>{token}</p>", block, 1)
         for token in self.unindexed:
@@ -126,6 +135,13 @@ def _front(**fields: object) -> str:
         else:
             lines.append(yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True))
     return "---\n" + "".join(lines) + "---\n\n"
+
+
+def _page_front(**fields: object) -> str:
+    """:func:`_front` of texts without control or directional formatting characters, which
+    would reorder ``- Shop`` after a title in ``<title>``: the fields read as the navigation's
+    titles do (:func:`followhome.site.mdtext.theme_text`)."""
+    return _front(**{key: strip_control(v) if isinstance(v, str) else v for key, v in fields.items()})
 
 
 def _title(title: str) -> str:
@@ -285,7 +301,7 @@ class _Site:
                     at,
                     # Older pages only repeat what the story and update pages say: left out
                     # of the search index, so a search lands on the story itself.
-                    _front(
+                    _page_front(
                         title=page_title,
                         description=description,
                         search={"exclude": True} if index > 1 else None,
@@ -331,7 +347,7 @@ class _Site:
                 f'<nav class="fh-share" aria-label="Share this story">\n<p>Share: {links}</p>\n</nav>'
             )
         markdown = (
-            _front(title=meta.title, description=meta.takeaway)
+            _page_front(title=meta.title, description=meta.takeaway)
             + self.html(
                 _title(meta.title)
                 + self.quote(story)
@@ -411,7 +427,7 @@ class _Site:
         # The ended notice (Markdown) goes between the date line and the summary.
         intro = self.html(head) + notice + self.html(summary) if notice else self.html(head + summary)
         markdown = (
-            _front(title=meta.title, description=meta.summary)
+            _page_front(title=meta.title, description=meta.summary)
             + intro
             + update.body.strip()
             + self.html(
@@ -471,7 +487,7 @@ class _Site:
                 f"    ---\n\n    {inline(value.meta.summary)}\n\n    {stories}\n"
             )
         markdown = (
-            _front(title="Our values", description=f"What {self.brand_name} stands for")
+            _page_front(title="Our values", description=f"What {self.brand_name} stands for")
             + "# Our values\n\n"
             + f"What we stand for, and the customers' stories that show it. {self.policy_link(at)}.\n\n"
             + '<div class="grid cards" markdown>\n\n'
@@ -491,7 +507,7 @@ class _Site:
         featured = self.edition.featured_stories(self.options.featured)
         latest = self.edition.current_updates()[: self.options.latest_updates]
         parts = [
-            _front(title="Home", description=brand.description or brand.promise),
+            _page_front(title="Home", description=brand.description or brand.promise),
             '<div class="fh-promise" markdown>\n\n',
             f"# {inline(brand.name)}\n\n",
             f'<p class="fh-promise__text" markdown>{inline(brand.promise)}</p>\n\n',
@@ -518,7 +534,9 @@ class _Site:
     def subscribe(self) -> GeneratedPage:
         channels = self.catalog.brand.config.channels
         parts = [
-            _front(title="Follow us home", description=f"Get new stories and updates from {self.brand_name}"),
+            _page_front(
+                title="Follow us home", description=f"Get new stories and updates from {self.brand_name}"
+            ),
             "# Follow us home\n\n",
             "You don't need to come back to this website to hear from us: "
             "we bring new stories and updates to you.\n\n",
@@ -531,7 +549,7 @@ class _Site:
         if self.options.feeds:
             at = layout.SUBSCRIBE
             rows = [("Everything", "all"), ("Stories", "stories"), ("Updates", "updates")]
-            rows += [(f"Value: {inline(v.meta.title)}", value_feed_key(v.id)) for v in self.catalog.values]
+            rows += [(f"Value: {cell(v.meta.title)}", value_feed_key(v.id)) for v in self.catalog.values]
             parts.append(
                 "## In your feed reader\n\n"
                 "Paste one of these addresses into a feed reader, or into an RSS-to-email service.\n\n"
@@ -546,15 +564,19 @@ class _Site:
         return self.page(layout.SUBSCRIBE, "".join(parts))
 
     def policy(self) -> GeneratedPage:
-        text = self.catalog.brand.config.stories_policy
-        return self.page(
+        """The stories policy: Markdown from brand.yml, sanitised like a story's body. The
+        heading is a block, as on story pages, so the site build fills (and sanitises) the page."""
+        text = strip_control(self.catalog.brand.config.stories_policy)
+        page = self.page(
             layout.POLICY,
-            _front(
+            _page_front(
                 title=POLICY_TITLE,
                 description=f"How {self.brand_name} collects, checks and chooses customer stories",
             )
-            + f"# {POLICY_TITLE}\n\n{text.strip()}\n",
+            + self.html(_title(POLICY_TITLE))
+            + f"{text.strip()}\n",
         )
+        return replace(page, sanitised=True)
 
     def all_pages(self) -> list[GeneratedPage]:
         pages = [self.home(), self.values_index(), self.subscribe(), self.policy()]

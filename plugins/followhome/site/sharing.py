@@ -7,7 +7,6 @@ for the site, a Review per story with the name as show_as allows, never an Aggre
 
 from __future__ import annotations
 
-import html
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +14,8 @@ from urllib.parse import quote
 
 from followhome.model import Brand, Story
 from followhome.names import display_name
+from followhome.site.mdtext import attr
+from followhome.text import strip_control
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,6 @@ class Share:
     image: str
     kind: str = "website"
     """Open Graph type: ``website`` or ``article``."""
-
-
-def _attr(text: str) -> str:
-    return html.escape(" ".join(text.split()), quote=True)
 
 
 def head_tags(share: Share, site_name: str, language: str) -> str:
@@ -48,7 +45,7 @@ def head_tags(share: Share, site_name: str, language: str) -> str:
         ("name", "twitter:description", share.description),
         ("name", "twitter:image", share.image),
     ]
-    return "".join(f'<meta {key}="{name}" content="{_attr(value)}">' for key, name, value in pairs)
+    return "".join(f'<meta {key}="{name}" content="{attr(value)}">' for key, name, value in pairs)
 
 
 def organization(brand: Brand, logo: str | None) -> dict[str, Any]:
@@ -91,14 +88,15 @@ def review(story: Story, brand: Brand, url: str) -> dict[str, Any]:
 
 
 def json_ld(data: dict[str, Any]) -> str:
-    """A JSON-LD script element; ``<`` is escaped so no text can close the element."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False).replace("<", "\\u003c")
+    """A JSON-LD script element; ``<`` is escaped so no text can close the element (``</script>``)
+    or open a comment (``<!--``), and directional formatting characters are left out."""
+    text = strip_control(json.dumps(data, ensure_ascii=False, sort_keys=False)).replace("<", "\\u003c")
     return f'<script type="application/ld+json">{text}</script>'
 
 
 def share_links(url: str, title: str) -> list[tuple[str, str]]:
     """Plain share links (no third-party script): X, Facebook, LinkedIn, email."""
-    u, t = quote(url, safe=""), quote(" ".join(title.split()), safe="")
+    u, t = quote(url, safe=""), quote(" ".join(strip_control(title).split()), safe="")
     return [
         ("X", f"https://x.com/intent/post?url={u}&text={t}"),
         ("Facebook", f"https://www.facebook.com/sharer/sharer.php?u={u}"),
