@@ -124,3 +124,10 @@ def front(path: Path) -> dict[str, Any]:
         path.read_text(encoding="utf-8").split("---\n")[1], Loader=yaml.BaseLoader
     )
     return data
+
+
+def demo_stories(folder: Path) -> dict[str, dict[str, Any]]:
+    """The demo's stories by slug, read with :func:`front`; tombstones (a withdrawn story cut
+    down to its id and withdrawal) are left out: they have no fields to check."""
+    stories = {p.stem: front(p) for p in sorted(folder.glob("*.md"))}
+    return {slug: meta for slug, meta in stories.items() if "customer" in meta}

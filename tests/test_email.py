@@ -27,14 +27,14 @@ from followhome.email.snippets import SMS_LIMIT, SOCIAL_LIMIT, snippets
 from followhome.items import ItemRenderer, RenderedItem
 from followhome.mkdocs.standalone import load_site
 from tests.conftest import ROOT, TODAY, Project, copy_demo, run_tool
-from tests.helpers import front, minimal_project, story
+from tests.helpers import demo_stories, minimal_project, story
 
 GOLDEN = Path(__file__).parent / "golden" / "email"
 SITE = "https://oakhill-corner-wines.example/"
 UNSUBSCRIBE_URL = "https://oakhill-corner-wines.example/unsubscribe/"
 
 
-STORIES = {p.stem: front(p) for p in sorted((ROOT / "content" / "stories").glob("*.md"))}
+STORIES = demo_stories(ROOT / "content" / "stories")
 
 
 def _outbox(project: Project) -> dict[str, str]:
@@ -476,14 +476,13 @@ def test_image_sizes_come_from_local_files_and_unusable_images_are_left_out(
 
     minimal_project(tmp_path)
     project = Project(tmp_path)
-    (project.content / "stories").mkdir()
-    Image.new("RGB", (1200, 800), "white").save(project.content / "stories" / "cellar.png")
-    Image.new("RGB", (300, 200), "white").save(project.content / "stories" / "small.jpg")
-    (project.content / "stories" / "logo.svg").write_text(
-        '<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8"
-    )
+    assets = project.content / "assets"  # the collection folders hold Markdown only
+    assets.mkdir()
+    Image.new("RGB", (1200, 800), "white").save(assets / "cellar.png")
+    Image.new("RGB", (300, 200), "white").save(assets / "small.jpg")
+    (assets / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
     body = (
-        "![The cellar](cellar.png)\n\n![A glass](small.jpg)\n\n![Logo](logo.svg)\n\n"
+        "![The cellar](../assets/cellar.png)\n\n![A glass](../assets/small.jpg)\n\n![Logo](../assets/logo.svg)\n\n"
         "![Elsewhere](https://images.example/photo.png)\n"
     )
     project.write("stories/pictures.md", story(body=body))
@@ -494,7 +493,7 @@ def test_image_sizes_come_from_local_files_and_unusable_images_are_left_out(
     assert set(images) == {"The cellar", "A glass"}
     assert (images["The cellar"].get("width"), images["The cellar"].get("height")) == ("536", "357")
     assert (images["A glass"].get("width"), images["A glass"].get("height")) == ("300", "200")
-    assert images["The cellar"].get("src") == "https://shop.example/stories/cellar.png"
+    assert images["The cellar"].get("src") == "https://shop.example/assets/cellar.png"
     assert len(output.dropped_images) == 2
     assert any("logo.svg: email clients need PNG, JPEG or GIF" in d for d in output.dropped_images)
     assert any("images.example/photo.png: not a file of this site" in d for d in output.dropped_images)

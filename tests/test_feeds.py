@@ -16,7 +16,7 @@ from lxml import etree, html
 
 from followhome.feeds.formats import feed_path
 from tests.conftest import Project
-from tests.helpers import front, minimal_project, story, update
+from tests.helpers import demo_stories, front, minimal_project, story, update
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads(
@@ -35,7 +35,7 @@ RFC822 = re.compile(
 SITE = "https://oakhill-corner-wines.example/"
 
 
-STORIES = {p.stem: front(p) for p in sorted((ROOT / "content" / "stories").glob("*.md"))}
+STORIES = demo_stories(ROOT / "content" / "stories")
 
 
 def _feeds(project: Project, fmt: str) -> dict[str, Path]:

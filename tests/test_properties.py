@@ -199,13 +199,20 @@ def test_pipeline_never_raises_and_never_publishes_what_it_must_not(generated: t
                 event(f"withheld from {channel} although allowed (content problem)")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    # The warning guard is read and emptied by each example itself.
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(
-    st.lists(st.tuples(st.integers(0, 2), texts), min_size=1, max_size=2).flatmap(
+    generated=st.lists(st.tuples(st.integers(0, 2), texts), min_size=1, max_size=2).flatmap(
         lambda specs: st.tuples(*[st.tuples(stories(i), st.just(body)) for i, (_, body) in enumerate(specs)])
     )
 )
-def test_real_mkdocs_build_fails_clearly_or_succeeds(generated: tuple[Any, ...]) -> None:
+def test_real_mkdocs_build_fails_clearly_or_succeeds(
+    generated: tuple[Any, ...], mkdocs_warnings: Any
+) -> None:
     import logging
 
     from mkdocs.commands.build import build
@@ -221,6 +228,8 @@ def test_real_mkdocs_build_fails_clearly_or_succeeds(generated: tuple[Any, ...])
             _write(root, list(generated))
             with contextlib.suppress(Abort, PluginError):  # a clear, reported content error
                 build(load_config(config_file=str(root / "mkdocs.yml"), strict=True))
+            for message in mkdocs_warnings.take():  # the strict failure, listing the problems (-q)
+                assert re.match(r"followhome: \d+ problems? fails? this strict build:\n  content/", message)
             site = (
                 "\n".join(p.read_text(encoding="utf-8") for p in (root / "site").rglob("*.html"))
                 if (root / "site").exists()

@@ -11,12 +11,12 @@ from lxml import html
 from PIL import Image
 
 from tests.conftest import ROOT, Project, copy_demo
-from tests.helpers import front
+from tests.helpers import demo_stories
 
 SITE = "https://oakhill-corner-wines.example/"
 
 
-STORIES = {p.stem: front(p) for p in sorted((ROOT / "content" / "stories").glob("*.md"))}
+STORIES = demo_stories(ROOT / "content" / "stories")
 
 
 def _tree(project: Project, url: str) -> html.HtmlElement:
