@@ -28,12 +28,17 @@ def available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def shares(tasks: Sequence[X], smallest_share: int) -> list[Sequence[X]] | None:
+def shares(tasks: Sequence[X], smallest_share: int, work: float | None = None) -> list[Sequence[X]] | None:
     """``tasks`` split into one share per process worth starting (one per core, each with at
-    least ``smallest_share`` tasks), or None when they are better done in this process."""
-    if len(tasks) < smallest_share or not available():
+    least ``smallest_share`` tasks), or None when they are better done in this process.
+
+    ``work`` is what the tasks amount to, counted in tasks of the kind ``smallest_share``
+    counts, when some tasks are much cheaper than others (default: one each); the shares
+    take every ``count``-th task, so order the tasks to spread the dear ones."""
+    amount = len(tasks) if work is None else work
+    if amount < smallest_share or not tasks or not available():
         return None
-    count = max(1, min(multiprocessing.cpu_count(), len(tasks) // smallest_share))
+    count = max(1, min(multiprocessing.cpu_count(), int(amount // smallest_share), len(tasks)))
     return [tasks[i::count] for i in range(count)]
 
 

@@ -5,7 +5,8 @@ site, and most files do not change between two builds. A file's text gives the s
 document every time, so the document is kept under the text's hash. Only documents that
 JSON gives back exactly are kept (YAML can make sets, bytes or number keys; those files
 are parsed every time). The cache is tied to followhome's code and dropped when it changes;
-an unreadable or damaged cache is ignored.
+each entry is verified by its checksum before use, and a damaged one is parsed again (see
+:mod:`followhome.textcache`).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class FrontMatterCache(TextCache):
             )
         except (ValueError, TypeError):  # a damaged entry: parse the file again
             return None
-        self.use(key, row)
+        self.use(key)
         return document
 
     def keep(self, text: str) -> None:
@@ -57,7 +58,7 @@ class FrontMatterCache(TextCache):
         key = text_key(text)
         row = self.row(key)
         if row is not None:
-            self.use(key, row)
+            self.use(key)
 
     def put(self, text: str, document: Document) -> None:
         row = _row(document)

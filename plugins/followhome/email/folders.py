@@ -8,6 +8,7 @@ builds the pages, and waits for it only at the end.
 
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from followhome.background import WorkError
 from followhome.email.compose import Composer
 from followhome.email.lint import check_email
 from followhome.email.outbox import OutFile, Planned, planned_files
+from followhome.integrity import PARTIAL
 from followhome.items import ItemRenderer
 
 IMAGE_FIX = "Fix: use a PNG, JPEG or GIF stored in content/"
@@ -71,13 +73,19 @@ def compose_folders(job: FolderJob) -> Warnings:
         if job.check:
             found += _problems(job, made)
         folder = job.outbox / planned.folder
-        shutil.rmtree(folder, ignore_errors=True)
-        path = folder
+        # Written beside the folder and renamed in place of it: a killed build never leaves a
+        # folder with some files old and some new (the manifest's checksums would catch it too).
+        partial = folder.with_name(f".{folder.name}.{os.getpid()}{PARTIAL}")
+        path = partial
         try:
-            folder.mkdir(parents=True, exist_ok=True)  # every file of a planned folder is directly in it
+            shutil.rmtree(partial, ignore_errors=True)
+            partial.mkdir(parents=True)  # every file of a planned folder is directly in it
             for file in made:
-                path = job.outbox / file.path
+                path = partial / file.path.removeprefix(f"{planned.folder}/")
                 path.write_text(file.text, encoding="utf-8")
+            path = folder
+            shutil.rmtree(folder, ignore_errors=True)
+            partial.rename(folder)
         except OSError as exc:
             raise OutboxWorkerError(
                 f"cannot write {path} ({exc.strerror or exc}); check that the outbox folder is "

@@ -8,6 +8,7 @@ from functools import cached_property, partial
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
 from followhome import background
@@ -16,32 +17,38 @@ from followhome.model import Channel, Story
 from followhome.names import display_name
 from followhome.publishing import Edition
 from followhome.site import layout
-from followhome.site.cards import SUFFIX, Card, CardCache, place
+from followhome.site.cards import SUFFIX, Card, CardCache, Ensured, place, remember
 from followhome.site.sharing import Share, head_tags, json_ld, organization, review
 
 SITE_CARD = f"assets/cards/site{SUFFIX}"
 PARALLEL_FROM = 32
 """Cards to draw from which other processes are worth starting."""
+CHECKS_PER_DRAW = 100
+"""Cached cards checked against their checksum (~70 µs each) in the time one is drawn (~7 ms)."""
+log = get_plugin_logger(__name__)
 
 
 @dataclass
 class Sharing:
     """Cards for this build and what each page puts in its head.
 
-    Cards are drawn while MkDocs builds the pages (in other processes when there are
-    many), kept in the cache, and placed into the site at the end of the build."""
+    Every card of the build is checked against the checksum recorded when it was drawn, and
+    the missing and damaged ones drawn, while MkDocs builds the pages (in other processes
+    when there are many); the cards are placed into the site at the end of the build."""
 
     edition: Edition
     cache: CardCache
     cards: dict[str, str] = field(default_factory=dict)
     """Page source path -> card image path in the site."""
     stories: dict[str, Story] = field(default_factory=dict)
-    placed: list[tuple[str, Path]] = field(default_factory=list)
-    """(path in the site, cached image) of every card of this build."""
-    workers: list[Background[int]] = field(default_factory=list)
+    placed: list[tuple[str, Card]] = field(default_factory=list)
+    """(path in the site, card) of every card of this build."""
+    pages: dict[str, str] = field(default_factory=dict)
+    """Card key -> the first page showing it, to name it in messages."""
+    workers: list[Background[Ensured]] = field(default_factory=list)
 
     def start(self) -> None:
-        """Work out every page's card and start drawing the ones not in the cache."""
+        """Work out every page's card and start checking and drawing them."""
         brand = self.edition.catalog.brand.config
         palette = brand.image.palette
         wanted: list[tuple[str, str, Card]] = []  # (page source, card path in the site, card)
@@ -66,26 +73,45 @@ class Sharing:
             card(src, f"assets/cards/stories/{story.slug}{SUFFIX}", story.meta.title, words)
         for page_src, src_path, drawn in wanted:
             self.cards[page_src] = src_path
-            self.placed.append((src_path, self.cache.path(drawn)))
-        missing = self.cache.missing([c for _, _, c in wanted])
-        split = background.shares(missing, PARALLEL_FROM)
+            self.placed.append((src_path, drawn))
+            self.pages.setdefault(self.cache.use(drawn), page_src)
+        unique = {drawn.key: drawn for _, _, drawn in wanted}
+        cached = self.cache.index()
+        missing = [c for c in unique.values() if c.key not in cached]
+        present = [c for c in unique.values() if c.key in cached]
+        work = len(missing) + len(present) / CHECKS_PER_DRAW
+        split = background.shares([*missing, *present], PARALLEL_FROM, work)
         if split is None:
-            self.cache.draw(missing)
+            self._done(self.cache.ensure([*missing, *present]))
         else:
-            self.workers = [Background(partial(self.cache.draw, list(share))) for share in split]
+            self.workers = [Background(partial(self.cache.ensure, list(share))) for share in split]
+
+    def _done(self, ensured: Ensured) -> None:
+        remember(ensured.checked, self.cache.folder)
+        for name in ensured.damaged:
+            page = self.pages.get(name.split(".")[0], "")
+            log.info(
+                f"social card {self.cache.folder / name} (of {page}) does not match the checksum "
+                "recorded when it was drawn; drawn again"
+            )
 
     def finish(self, site_dir: Path) -> None:
-        """Wait for the drawing, put every card into the site, forget unused cards."""
+        """Wait for the cards, put every card into the site, forget unused cards."""
         running, self.workers = self.workers, []
         try:
             for worker in running:
-                worker.result()
+                self._done(worker.result())
         finally:
             for worker in running:
                 worker.stop()
-        for src_path, image in self.placed:
-            place(image, site_dir / src_path)
-        self.cache.prune()  # a withdrawn story's card leaves the cache too
+        cached = self.cache.index()
+        gone = [card for _, card in self.placed if card.key not in cached]
+        if gone:  # deleted while the site was built: there is nothing to check them against
+            self._done(self.cache.ensure(gone))
+            cached = self.cache.index()
+        for src_path, card in self.placed:
+            place(self.cache.folder / cached[card.key], site_dir / src_path)
+        self.cache.prune()  # cards no longer drawn (a withdrawn story's) leave the cache
 
     @cached_property
     def organization(self) -> str:

@@ -1,7 +1,8 @@
 """Social card images (1200x630 JPEG), drawn locally with Pillow and its bundled font.
 
 No network: the font is the one Pillow ships. Cards are cached by the hash of what is
-drawn on them, so a rebuild only draws what changed.
+drawn on them, so a rebuild only draws what changed, and each is checked against the
+checksum in its name before a build uses it, so a damaged one is drawn again.
 """
 
 from __future__ import annotations
@@ -9,13 +10,14 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
-import threading
 from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from followhome.integrity import SUM_LENGTH, Signature, checksum, file_checksum, signature, write_atomic
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
@@ -99,40 +101,123 @@ def draw_card(card: Card) -> bytes:
     return out.getvalue()
 
 
+Checked = list[tuple[str, Signature]]
+"""(file name, signature) of cards whose bytes were found to match their checksum."""
+
+
+@dataclass(frozen=True)
+class Ensured:
+    """What :meth:`CardCache.ensure` did."""
+
+    drawn: int
+    damaged: tuple[str, ...]
+    """Names of cached cards whose bytes did not match their checksum (drawn again)."""
+    checked: Checked
+
+
+_CHECKED: dict[Path, Signature] = {}
+"""Cards this process found whole, with their signature then: a `mkdocs serve` rebuild hashes
+only the cards written or replaced since (every new process hashes each card it uses)."""
+
+
 class CardCache:
-    """Cards on disk by content hash; ``prune`` forgets the ones no longer used."""
+    """Cards on disk, named ``<card key>.<checksum of the JPEG>.jpg``: what is drawn on a card
+    gives its name, and the name says what its bytes must hash to. ``prune`` forgets the cards
+    no longer used."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.used: set[str] = set()
+        """Keys of the cards of this build."""
 
-    def path(self, card: Card) -> Path:
-        """Where the card is (or will be) kept; marks it as used by this build."""
-        target = self.folder / f"{card.key}{SUFFIX}"
-        self.used.add(target.name)
-        return target
+    def use(self, card: Card) -> str:
+        """Mark ``card`` as used by this build; its key."""
+        self.used.add(card.key)
+        return card.key
 
-    def missing(self, cards: list[Card]) -> list[Card]:
-        """The cards not drawn yet, each once."""
-        unique = {card.key: card for card in cards}
-        return [card for card in unique.values() if not self.path(card).is_file()]
+    def index(self) -> dict[str, str]:
+        """Card key -> file name of every card in the cache (one listing of the folder)."""
+        found: dict[str, str] = {}
+        try:
+            with os.scandir(self.folder) as entries:
+                for entry in entries:
+                    parts = entry.name.split(".")
+                    if len(parts) == 3 and _is_card_name(parts):
+                        found[parts[0]] = entry.name
+        except FileNotFoundError:
+            pass
+        return found
 
-    def draw(self, cards: list[Card]) -> int:
-        """Draw and keep ``cards``; safe to run in several processes at once."""
+    def _whole(self, name: str) -> Signature | None:
+        """The signature of the cached card ``name`` if its bytes hash to the checksum its name
+        records, else None."""
+        path = self.folder / name
+        before = signature(path)
+        if before is None:
+            return None
+        if _CHECKED.get(path) == before or file_checksum(path) == name.split(".")[1]:
+            _CHECKED[path] = before
+            return before
+        return None
+
+    def _draw(self, card: Card, old: str | None) -> str:
+        data = draw_card(card)
+        name = f"{card.key}.{checksum(data)}{SUFFIX}"
+        # A new file renamed over the old one: the old one's links (the last site) are untouched.
+        write_atomic(self.folder / name, data)
+        if old is not None and old != name:
+            (self.folder / old).unlink(missing_ok=True)
+        return name
+
+    def ensure(self, cards: list[Card]) -> Ensured:
+        """Check each cached card of ``cards`` against its checksum; draw the missing and damaged
+        ones. Safe to run in several processes at once on different cards."""
         self.folder.mkdir(parents=True, exist_ok=True)
+        index = self.index()
+        damaged: list[str] = []
+        checked: Checked = []
+        drawn = 0
         for card in cards:
-            target = self.path(card)
-            partial = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            partial.write_bytes(draw_card(card))
-            partial.replace(target)
-        return len(cards)
+            old = index.get(card.key)
+            found = None if old is None else self._whole(old)
+            if old is not None and found is not None:
+                checked.append((old, found))
+                continue
+            if old is not None:
+                damaged.append(old)
+            name = self._draw(card, old)
+            drawn += 1
+            found = signature(self.folder / name)
+            if found is not None:
+                _CHECKED[self.folder / name] = found
+                checked.append((name, found))
+        return Ensured(drawn, tuple(damaged), checked)
 
     def prune(self) -> None:
-        """Delete cards not used by this build (a withdrawn story's card goes too)."""
+        """Delete every file but the cards used by this build (a withdrawn story's card goes
+        too, and whatever a killed build was writing)."""
+        current = {name for key, name in self.index().items() if key in self.used}
         if self.folder.is_dir():
             for old in self.folder.iterdir():
-                if old.name not in self.used:
+                if old.name not in current:
                     old.unlink()
+                    _CHECKED.pop(old, None)
+
+
+def _is_card_name(parts: list[str]) -> bool:
+    key, total, suffix = parts
+    return (
+        f".{suffix}" == SUFFIX
+        and len(key) == 32
+        and len(total) == SUM_LENGTH
+        and all(c in "0123456789abcdef" for c in key + total)
+    )
+
+
+def remember(checked: Checked, folder: Path) -> None:
+    """Record cards another process found whole (see :data:`_CHECKED`)."""
+    for name, sig in checked:
+        _CHECKED[folder / name] = sig
 
 
 def place(image: Path, target: Path) -> None:

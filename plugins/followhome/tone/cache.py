@@ -1,7 +1,9 @@
 """Tone scores kept between builds, by the hash of the text scored.
 
 Scoring is deterministic, so a text that did not change keeps its score; the cache is
-tied to followhome's code (lexicon included) and is dropped when that changes.
+tied to followhome's code (lexicon included) and is dropped when that changes. Each score
+is verified by its checksum before use, and a damaged one is scored again (see
+:mod:`followhome.textcache`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ class ScoreCache(TextCache):
         if row is not None:
             try:
                 found = _load(row)
-                self.use(key, row)
+                self.use(key)
                 return found
             except (ValueError, TypeError, IndexError):
                 pass
