@@ -26,6 +26,8 @@ from followhome.email.outbox import MARKER
 from followhome.fmcache import FILE as FRONT_MATTER
 from followhome.fmcache import FrontMatterCache
 from followhome.frontmatter import parse_document
+from followhome.mkdocs import email as email_plugin
+from followhome.mkdocs import sharing
 from followhome.site.cards import Card, CardCache, draw_card
 from followhome.textcache import text_key
 from followhome.tone.cache import FILE as TONE_SCORES
@@ -262,7 +264,7 @@ def _outbox(project: Project) -> dict[str, tuple[bytes, int]]:
 def test_a_reused_outbox_folder_that_changed_is_composed_again(demo: Project) -> None:
     _built(demo)
     before = _outbox(demo)
-    outbox = demo.root / "outbox" / "stories"
+    outbox = (demo.root / "outbox" / "stories").resolve()
     email = outbox / "supper-on-a-tuesday" / "email.html"
     email.write_bytes(email.read_bytes()[:1000])  # cut short
     sms = outbox / "the-corked-bottle" / "sms.txt"
@@ -289,6 +291,42 @@ def test_a_reused_outbox_folder_that_changed_is_composed_again(demo: Project) ->
         "a-wedding-without-leftovers",
         "choosing-by-the-label",
     }
+
+
+def test_the_worker_processes_check_cards_and_outbox_folders_too(
+    demo: Project, monkeypatch: pytest.MonkeyPatch, info: pytest.LogCaptureFixture
+) -> None:
+    started: list[object] = []
+
+    def counted(module: Any) -> None:
+        class Counted(module.Background):
+            def __init__(self, work: Any) -> None:
+                started.append(module)
+                super().__init__(work)
+
+        monkeypatch.setattr(module, "Background", Counted)
+
+    for module in (sharing, email_plugin):
+        counted(module)
+        monkeypatch.setattr(module, "CHECK_PARALLEL_FROM", 1)  # the demo's 17 cards and folders
+    demo.build()
+    assert started == []  # drawn and composed in this process: nothing to check yet
+    card = demo.site / "assets" / "cards" / "stories" / "the-corked-bottle.jpg"
+    cached = next(p for p in (_cache(demo) / "cards").iterdir() if p.read_bytes() == card.read_bytes())
+    good_card, email = card.read_bytes(), demo.root / "outbox" / "stories" / "the-corked-bottle" / "email.txt"
+    good_email = email.read_bytes()
+    _replace(cached, good_card[:-100])
+    email.write_bytes(good_email.replace(b"the", b"teh", 1))
+    info.clear()
+
+    demo.build()
+
+    assert sharing in started and email_plugin in started
+    messages = [r.getMessage() for r in info.records]
+    assert any(f"social card {cached}" in m and "drawn again" in m for m in messages), messages
+    assert any("the-corked-bottle: email.txt does not match the checksum" in m for m in messages)
+    assert card.read_bytes() == cached.read_bytes() == good_card
+    assert email.read_bytes() == good_email
 
 
 # --- caches hold only what the build used -----------------------------------------------------

@@ -27,26 +27,21 @@ def checksum(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:SUM_LENGTH]
 
 
-def file_checksum(path: Path) -> str | None:
+def file_checksum(path: str | os.PathLike[str]) -> str | None:
     """The checksum of the file's bytes; None when it cannot be read."""
+    digest = hashlib.sha256()
     try:
-        with path.open("rb") as file:
-            return hashlib.file_digest(file, "sha256").hexdigest()[:SUM_LENGTH]
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
-
-
-Signature = tuple[int, int, int]
-"""What changes when a file is replaced or written: inode, size and modification time. (Not
-the change time: hard-linking a card into the site changes that.)"""
-
-
-def signature(path: Path) -> Signature | None:
     try:
-        st = path.stat()
+        while chunk := os.read(fd, 1 << 20):
+            digest.update(chunk)
     except OSError:
         return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+    finally:
+        os.close(fd)
+    return digest.hexdigest()[:SUM_LENGTH]
 
 
 def partial_name(path: Path) -> Path:

@@ -22,9 +22,9 @@ from mkdocs.structure.files import Files
 from followhome import background
 from followhome.background import Background, WorkError
 from followhome.email.compose import Composer, EmailSetupError
-from followhome.email.folders import FolderJob, OutboxWorkerError, Warnings, compose_folders
+from followhome.email.folders import FolderJob, OutboxWorkerError, Results, compose_folders
 from followhome.email.manifest import Entry, Manifest
-from followhome.email.outbox import MARKER, planned_items
+from followhome.email.outbox import MARKER, Planned, planned_items
 from followhome.email.profiles import PROFILES
 from followhome.fingerprint import code_fingerprint, fingerprint, images_fingerprint, source_fingerprint
 from followhome.items import ItemRenderer
@@ -37,6 +37,9 @@ log = get_plugin_logger(NAME)
 COLLECTIONS = ("stories", "updates")
 PARALLEL_FROM = 64
 """Folders to compose from which a second process is worth starting."""
+CHECK_PARALLEL_FROM = 512
+"""Folders to reuse from which checking them against their checksums (~0.1 ms each) is worth
+another process, as much as composing PARALLEL_FROM folders is."""
 
 
 class EmailConfig(base.Config):  # type: ignore[no-untyped-call]
@@ -97,7 +100,7 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
         self.keys: dict[str, str] = {}
         """Fingerprint of every folder of this build."""
         self.composed = 0
-        self.workers: list[Background[Warnings]] = []
+        self.workers: list[Background[Results]] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # per-build state; the instance may survive `mkdocs serve` rebuilds
@@ -143,7 +146,8 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
         )
         previous = Manifest.load(self.outbox / MARKER)
         folders = _folders(self.outbox)
-        todo = []
+        todo: list[tuple[Planned, Entry | None]] = []  # to compose (None), or to reuse if whole
+        reused: list[tuple[Planned, Entry | None]] = []
         for planned in planned_items(edition):
             key = fingerprint(
                 settings,
@@ -154,13 +158,15 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
             self.keys[planned.folder] = key
             entry = previous.entries.get(planned.folder)
             if entry is None or entry.key != key or planned.folder not in folders:
-                todo.append(planned)
+                todo.append((planned, None))
             else:
-                self._record({planned.folder: entry.warnings}, config)
+                reused.append((planned, entry))
+                self.manifest.entries[planned.folder] = entry
         self._open_outbox(self.outbox)
-        self.composed = len(todo)
-        split = background.shares(todo, PARALLEL_FROM) if self.config.parallel else None
-        shares = [todo] if split is None else split
+        work = len(todo) + len(reused) * PARALLEL_FROM / CHECK_PARALLEL_FROM
+        tasks = [*todo, *reused]
+        split = background.shares(tasks, PARALLEL_FROM, work) if self.config.parallel else None
+        shares = [tasks] if split is None else split
         jobs = [
             FolderJob(
                 self.outbox, self.config.outbox_dir, tuple(share), renderer, composer, self.config.check
@@ -168,7 +174,7 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
             for share in shares
         ]
         if split is not None:
-            # Compose while MkDocs builds the pages, in up to one process per core.
+            # Check and compose while MkDocs builds the pages, in up to one process per core.
             self.workers = [Background(partial(compose_folders, job)) for job in jobs]
         else:
             try:
@@ -177,23 +183,27 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
                 raise PluginError(f"{NAME}: {exc}") from None
         return files
 
-    def _record(self, warnings: Warnings, config: MkDocsConfig) -> None:
+    def _record(self, results: Results, config: MkDocsConfig) -> None:
         report = report_of(config)
-        for folder, found in warnings.items():
-            self.manifest.entries[folder] = Entry(self.keys[folder], found)
-            for warning in found:
+        for folder, made in results.items():
+            self.manifest.entries[folder] = Entry(self.keys[folder], made.warnings, made.files)
+            self.composed += made.composed
+            if made.damaged is not None:
+                log.info(f"outbox folder {self.outbox}/{folder}: {made.damaged}; composed again")
+            for warning in made.warnings:
                 report.warning(log, warning)
 
     def _open_outbox(self, outbox: Path) -> None:
         """Make sure the outbox is ours, and forget the folders about to change first, so an
-        interrupted build never leaves a folder the manifest vouches for with other files."""
+        interrupted build never leaves a folder the manifest vouches for with other files
+        (the folders to reuse are checked against their checksums all the same)."""
         marker = outbox / MARKER
         if outbox.exists() and not marker.is_file() and any(outbox.iterdir()):
             raise PluginError(
                 f"{NAME}: '{outbox}' exists and was not made by followhome; choose another outbox_dir"
             )
         outbox.mkdir(parents=True, exist_ok=True)
-        self.manifest.save(marker)  # only the folders kept as they are, so far
+        self.manifest.save(marker)  # only the folders to reuse, so far
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or self.outbox is None:

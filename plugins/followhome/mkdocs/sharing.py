@@ -17,14 +17,15 @@ from followhome.model import Channel, Story
 from followhome.names import display_name
 from followhome.publishing import Edition
 from followhome.site import layout
-from followhome.site.cards import SUFFIX, Card, CardCache, Ensured, place, remember
+from followhome.site.cards import SUFFIX, Card, CardCache, Ensured, place
 from followhome.site.sharing import Share, head_tags, json_ld, organization, review
 
 SITE_CARD = f"assets/cards/site{SUFFIX}"
 PARALLEL_FROM = 32
 """Cards to draw from which other processes are worth starting."""
-CHECKS_PER_DRAW = 100
-"""Cached cards checked against their checksum (~70 µs each) in the time one is drawn (~7 ms)."""
+CHECK_PARALLEL_FROM = 512
+"""Cached cards from which checking them against their checksums (~70 µs each) is worth
+another process, as much as drawing PARALLEL_FROM cards is."""
 log = get_plugin_logger(__name__)
 
 
@@ -79,7 +80,7 @@ class Sharing:
         cached = self.cache.index()
         missing = [c for c in unique.values() if c.key not in cached]
         present = [c for c in unique.values() if c.key in cached]
-        work = len(missing) + len(present) / CHECKS_PER_DRAW
+        work = len(missing) + len(present) * PARALLEL_FROM / CHECK_PARALLEL_FROM
         split = background.shares([*missing, *present], PARALLEL_FROM, work)
         if split is None:
             self._done(self.cache.ensure([*missing, *present]))
@@ -87,7 +88,6 @@ class Sharing:
             self.workers = [Background(partial(self.cache.ensure, list(share))) for share in split]
 
     def _done(self, ensured: Ensured) -> None:
-        remember(ensured.checked, self.cache.folder)
         for name in ensured.damaged:
             page = self.pages.get(name.split(".")[0], "")
             log.info(
@@ -105,9 +105,9 @@ class Sharing:
             for worker in running:
                 worker.stop()
         cached = self.cache.index()
-        gone = [card for _, card in self.placed if card.key not in cached]
-        if gone:  # deleted while the site was built: there is nothing to check them against
-            self._done(self.cache.ensure(gone))
+        gone = {card.key: card for _, card in self.placed if card.key not in cached}
+        if gone:  # deleted by something else while the pages were built: drawn again
+            self._done(self.cache.ensure(list(gone.values())))
             cached = self.cache.index()
         for src_path, card in self.placed:
             place(self.cache.folder / cached[card.key], site_dir / src_path)
