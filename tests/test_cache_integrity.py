@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import random
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -422,4 +421,18 @@ def test_a_cache_file_left_half_written_by_a_killed_build_is_removed(tmp_path: P
     older.write_bytes(b"{}")
     cache.save()
     assert sorted(os.listdir(tmp_path)) == [TONE_SCORES]
-    shutil.rmtree(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "saved",
+    [
+        '{"code": "older followhome", "scores": {"0a1b": [9.0, 3, [["offer", "HALF PRICE", 1, 2.0]]]}}',
+        '{"format":2,"code":"0123456789abcdef0123456789abcdef","scores":{\n"x":["y",["HALF PRICE"]]\n}}\n',
+    ],
+)
+def test_another_versions_cache_is_replaced_even_when_no_row_is_used(tmp_path: Path, saved: str) -> None:
+    (tmp_path / TONE_SCORES).write_text(saved, encoding="utf-8")
+    cache = ScoreCache(tmp_path)
+    cache.save()
+    assert b"HALF PRICE" not in (tmp_path / TONE_SCORES).read_bytes()
+    assert ScoreCache(tmp_path).saved == {}

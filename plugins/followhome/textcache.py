@@ -91,8 +91,9 @@ class TextCache:
         """Row JSON by key of the rows this build used, to be saved."""
         self.added = 0
         """Rows made in this build (texts not in the cache)."""
-        self.damaged = False
-        """The file had rows or lines that failed their checks: it is written again."""
+        self.rewrite = False
+        """The file holds more than its rows (damaged lines, another version's cache): it is
+        written again even if this build uses the same rows."""
         if self.path is not None:
             self._load(self.path)
 
@@ -109,16 +110,17 @@ class TextCache:
             return
         lines = data.split(b"\n")
         if lines[0] != self._header():
+            self.rewrite = True
             other_code = len(lines) > 1 and _OTHER_CODE.fullmatch(lines[0])
             if not (other_code or lines[0].startswith(_FORMAT_1)):  # not just another version's
-                self.damaged = True
                 report(
                     "followhome", f"{path} is not a followhome cache (damaged?); every entry is made again"
                 )
             return
         ended = lines[-2:] == [END, b""]
         bad = []
-        for number, line in enumerate(lines[1:-2] if ended else lines[1:], start=2):
+        rows = lines[1:-2] if ended else lines[1:]
+        for number, line in enumerate(rows, start=2):
             parsed = _parse_row(line)
             if parsed is None:
                 bad.append((number, line))
@@ -139,7 +141,7 @@ class TextCache:
                 "followhome",
                 f"{path} ends early (cut off), after {len(self.saved)} whole entries; the others are made again",
             )
-        self.damaged = bool(bad) or not ended
+        self.rewrite = bool(bad) or not ended or len(self.saved) != len(rows)  # a key twice
 
     def row(self, key: str) -> Any | None:
         """The saved row of ``key``, if any (:meth:`use` it once it proved readable)."""
@@ -165,7 +167,7 @@ class TextCache:
         if self.path is None:
             return
         remove_partials(self.path)
-        if self.added == 0 and not self.damaged and self.used.keys() == self.saved.keys():
+        if self.added == 0 and not self.rewrite and self.used.keys() == self.saved.keys():
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
         rows = [_row_line(key, payload) for key, payload in self.used.items()]
