@@ -64,12 +64,13 @@ def test_a_link_out_of_content_is_refused(project: Project, where: str) -> None:
     _refused(project, where, "is a link to something outside the content folder")
 
 
-def test_a_linked_folder_out_of_content_is_refused(project: Project) -> None:
+@pytest.mark.parametrize("where", ["stories/more", "extra"])
+def test_a_linked_folder_out_of_content_is_refused(project: Project, where: str) -> None:
     outside = project.root.parent / "more-stories"
     outside.mkdir()
     (outside / "x.md").write_text(story(id="s-0000eeee", body=SECRET), encoding="utf-8")
-    (project.content / "stories" / "more").symlink_to(outside)
-    _refused(project, "stories/more", "is a link to something outside the content folder")
+    (project.content / where).symlink_to(outside)
+    _refused(project, where, "is a link to something outside the content folder")
 
 
 def test_a_linked_brand_yml_does_not_echo_its_target(project: Project) -> None:
@@ -205,3 +206,22 @@ def test_a_ten_thousand_character_promise_is_named(project: Project) -> None:
     check = run_tool("followhome", "check", cwd=project.root)
     assert check.returncode == 1
     assert "promise: is 10799 characters long, more than the 400 it may have" in check.stdout
+
+
+@pytest.mark.parametrize(
+    "name", ["stories.md", "subscribe.md", "feed.xml", "stories.json", "value-honest-advice.atom.xml"]
+)
+def test_a_file_where_a_generated_one_goes_is_named_and_left_out(project: Project, name: str) -> None:
+    (project.content / name).write_text(f"---\ntitle: Mine\n---\n\n{SECRET}\n", encoding="utf-8")
+    _refused(project, name, "is where followhome puts a generated")
+
+
+def test_the_reserved_feed_names_are_the_feeds_names() -> None:
+    from followhome.feeds.formats import FORMATS, feed_path, value_feed_key
+    from followhome.site import layout
+
+    for fmt in FORMATS:
+        for key in ("all", "stories", "updates", value_feed_key("less-waste")):
+            assert layout.generated_at_root(feed_path(key, fmt)) == "feed"
+    assert layout.generated_at_root("about.md") is None
+    assert layout.generated_at_root("feeds.xml") is None

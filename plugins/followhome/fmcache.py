@@ -53,12 +53,14 @@ class FrontMatterCache(TextCache):
         self.use(key)
         return document
 
-    def keep(self, text: str) -> None:
-        """Keep the entry of a text this load did not need to look up (parsed earlier in the process)."""
+    def keep(self, text: str) -> bool:
+        """Keep the entry of a text this load did not need to look up (parsed earlier in the
+        process); False when there is none to keep."""
         key = text_key(text)
-        row = self.row(key)
-        if row is not None:
-            self.use(key)
+        if self.row(key) is None:
+            return False
+        self.use(key)
+        return True
 
     def put(self, text: str, document: Document) -> None:
         row = _row(document)

@@ -27,6 +27,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from followhome.text import strip_control
 from followhome.yamlio import Path
 
 
@@ -48,12 +49,15 @@ EmailService = Literal["mailchimp", "buttondown", "listmonk", "ghost", "smtp"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,63}$"
 """Permanent ids: lowercase letters, digits and hyphens, 3-64 characters."""
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+# Every text is kept without control characters and direction overrides (see strip_control),
+# so each output measures, checks and shows the same text.
+_Clean = AfterValidator(strip_control)
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1), _Clean]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200), _Clean]
 """A name, a title or a one-line summary: what fits a heading, a card and an email subject."""
-Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+Sentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400), _Clean]
 """A promise, a summary, a takeaway."""
-Passage = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Passage = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000), _Clean]
 """A customer's quote: the words on a card and next to a story's title."""
 ItemId = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 VALUE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"

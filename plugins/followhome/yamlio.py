@@ -61,14 +61,24 @@ class Located:
         return self.lines.get((), None)
 
 
-def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], first_line: int) -> None:
+def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], first_line: int, nodes: set[int]) -> None:
     lines.setdefault(path, node.start_mark.line + first_line)
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        if id(node) in nodes:
+            # An alias (*name) of a list or mapping: a few hundred bytes of nested aliases
+            # expand to billions of entries ("billion laughs"). Editors' files need none.
+            raise YamlSyntaxError(
+                "anchors and aliases (&name, *name) are not supported here",
+                node.start_mark.line + first_line,
+                "write the fields out in full instead of referring to an anchor",
+            )
+        nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
+        keys: dict[str, int] = {}
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
                 line = key.start_mark.line + first_line
-                first = seen.setdefault(str(key.value), line)
+                first = keys.setdefault(str(key.value), line)
                 if first != line:
                     # YAML keeps the last of two equal keys: `status: draft` then
                     # `status: published` would silently publish.
@@ -81,19 +91,23 @@ def _walk(node: yaml.Node, path: Path, lines: dict[Path, int], first_line: int) 
                     )
                 child = (*path, str(key.value))
                 lines[child] = line
-                _walk(value, child, lines, first_line)
+                _walk(value, child, lines, first_line, nodes)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), lines, first_line)
+            _walk(item, (*path, index), lines, first_line, nodes)
 
 
 def load_yaml(text: str, first_line: int = 1) -> Located:
     """Parse one YAML document; raise :class:`YamlSyntaxError` on malformed text or a key
     given twice. Lines are counted from ``first_line``, the line of the text in its file."""
     loader = _Loader(text)
+    lines: dict[Path, int] = {}
     try:
         node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        if node is None:
+            return Located(None, lines)
+        _walk(node, (), lines, first_line, set())  # before building anything from the nodes
+        data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + first_line if mark is not None else None
@@ -103,7 +117,4 @@ def load_yaml(text: str, first_line: int = 1) -> Located:
         raise YamlSyntaxError(str(exc), None) from exc
     finally:
         loader.dispose()
-    lines: dict[Path, int] = {}
-    if node is not None:
-        _walk(node, (), lines, first_line)
     return Located(data, lines)

@@ -32,7 +32,7 @@ def render_rss(feed: Feed) -> str:
     channel = etree.SubElement(rss, "channel")
     _text(channel, "title", feed.title)
     _text(channel, "link", feed.home_url)
-    _text(channel, "description", feed.description)
+    _text(channel, "description", html.escape(feed.description, quote=False))  # readers render it as HTML
     _text(channel, "language", feed.language)
     _text(channel, "lastBuildDate", format_datetime(feed.updated))
     _text(channel, "docs", "https://www.rssboard.org/rss-specification")

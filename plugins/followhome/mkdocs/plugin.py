@@ -201,7 +201,12 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         edition = self.edition
         if edition is None:
             return files
-        for file in [f for f in files if _owned_by_followhome(f) or f.src_uri in self.refused]:
+        refused = tuple(f"{path}/" for path in self.refused)  # a refused folder: all that is in it
+        for file in [
+            f
+            for f in files
+            if _owned_by_followhome(f) or f.src_uri in self.refused or f.src_uri.startswith(refused)
+        ]:
             files.remove(file)
         options = SiteOptions(
             directory_urls=config.use_directory_urls,
@@ -239,7 +244,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                 keys[page.src_uri] = fingerprint(shared, page.expanded())
                 file.unchanged = self.page_keys.get(page.src_uri) == keys[page.src_uri]
             files.append(file)
-            if page.blocks or page.unindexed:
+            if page.blocks or page.unindexed or page.sanitised or page.regions:
                 self.pages[page.src_uri] = page
         self.page_keys = keys
         for path, notice in withdrawn_notices(edition, config.use_directory_urls):

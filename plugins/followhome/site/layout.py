@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import Any
 
 from followhome.site.mdtext import theme_text
@@ -14,6 +15,20 @@ UPDATES = "updates/index.md"
 SUBSCRIBE = "subscribe.md"
 POLICY = "how-we-choose-stories.md"
 POLICY_TITLE = "How we collect and choose stories"
+
+
+_FEED_FILE = re.compile(
+    r"(?:feed\.xml|atom\.xml|feed\.json|(?:stories|updates|value-.+)(?:\.atom\.xml|\.xml|\.json))"
+)
+"""Every feed sits at the site root (see followhome.feeds.formats, whose names a test holds to this)."""
+
+
+def generated_at_root(name: str) -> str | None:
+    """What followhome generates at ``name`` in the site's root ("page", "feed"), if anything;
+    ``stories.md`` would be the address of the stories listing."""
+    if name in (SUBSCRIBE, POLICY) or name in {f"{p.split('/')[0]}.md" for p in (VALUES, STORIES, UPDATES)}:
+        return "page"
+    return "feed" if _FEED_FILE.fullmatch(name) else None
 
 
 def value(value_id: str) -> str:

@@ -50,6 +50,20 @@ class SiteOptions:
     directory_urls: bool = True
 
 
+def _clean_regions(html: str, marker: str) -> str:
+    """``html`` with what lies between each ``<!--marker-->`` and ``<!--/marker-->`` sanitised
+    (the markers are random for each build, so the editor's text cannot close a region)."""
+    start, end = f"<!--{marker}-->", f"<!--/{marker}-->"
+    out: list[str] = []
+    rest = html
+    while (opened := rest.find(start)) >= 0:
+        closed = rest.find(end, opened)
+        closed = len(rest) if closed < 0 else closed
+        out += [rest[:opened], clean_page_html(rest[opened + len(start) : closed])]
+        rest = rest[closed + len(end) :]
+    return "".join([*out, rest])
+
+
 @dataclass(frozen=True)
 class GeneratedPage:
     """One page to add to the site: its source path and its Markdown.
@@ -74,12 +88,17 @@ class GeneratedPage:
     blocks: Mapping[str, str] = field(default_factory=dict)
     unindexed: Mapping[str, str] = field(default_factory=dict)
     sanitised: bool = False
+    regions: str = ""
+    """The marker of the editor's Markdown within a page of the theme's own (a value's body,
+    the home page's text): :meth:`fill` sanitises what lies between each pair of markers."""
 
     def fill(self, html: str) -> str:
         """``html`` (the Markdown rendered) with every indexed block in place, and a comment
         where each unindexed block goes."""
         if self.sanitised:
             html = clean_page_html(html)
+        if self.regions:
+            html = _clean_regions(html, self.regions)
         for token, block in self.blocks.items():
             html = html.replace(f"<p>{token}</p>", block, 1)
         for token in self.unindexed:
@@ -181,6 +200,7 @@ class _Site:
         self.brand_name = edition.catalog.brand.config.name
         self.options = options
         self.nonce = secrets.token_hex(6)
+        self.marker = f"fhuntrusted{self.nonce}"
         self.pending: dict[str, str] = {}
         self.pending_unindexed: dict[str, str] = {}
         self.quotes: dict[str, str] = {}
@@ -199,7 +219,14 @@ class _Site:
         """A finished page with the blocks made for it since the previous page."""
         blocks, self.pending = self.pending, {}
         unindexed, self.pending_unindexed = self.pending_unindexed, {}
-        return GeneratedPage(src_uri, markdown, blocks, unindexed)
+        marker = self.marker if f"<!--{self.marker}-->" in markdown else ""
+        return GeneratedPage(src_uri, markdown, blocks, unindexed, regions=marker)
+
+    def untrusted(self, markdown: str) -> str:
+        """An editor's Markdown (raw HTML allowed) on a page whose other parts are the theme's
+        own Markdown: marked, so that :meth:`GeneratedPage.fill` sanitises it once rendered."""
+        text = markdown.strip()
+        return f"\n\n<!--{self.marker}-->\n\n{text}\n\n<!--/{self.marker}-->\n\n" if text else ""
 
     # --- shared pieces ---------------------------------------------------------
 
@@ -449,7 +476,7 @@ class _Site:
             if number > 1:
                 return f"# {inline(title)} — page {number}\n\n{self.policy_link(at)}\n\n## Stories that show it\n\n"
             out = (
-                f"# {inline(title)}\n\n*{inline(value.meta.summary)}*{{ .fh-summary }}\n\n{value.body.strip()}\n\n"
+                f"# {inline(title)}\n\n*{inline(value.meta.summary)}*{{ .fh-summary }}\n\n{self.untrusted(value.body)}"
                 + self.follow_line(at, value_feed_key(value.id), "this value")
             )
             if updates:
@@ -515,8 +542,7 @@ class _Site:
             f"[Our values]({layout.link(at, layout.VALUES)}){{ .md-button }}\n\n",
             "</div>\n\n",
         ]
-        if self.catalog.intro.strip():
-            parts.append(self.catalog.intro.strip() + "\n\n")
+        parts.append(self.untrusted(self.catalog.intro))
         if value_cards:
             parts.append(
                 f'## What we stand for\n\n<div class="grid cards" markdown>\n\n{value_cards}\n</div>\n\n'

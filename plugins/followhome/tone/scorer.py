@@ -163,7 +163,9 @@ def plain_text(text: str) -> str:
 
 def _reason(label: str, hits: list[str], weight: float) -> Reason:
     cleaned = [" ".join(h.strip(".,;:!? \n").split()) for h in hits]
-    phrases = sorted(set(cleaned), key=lambda h: (-cleaned.count(h), h.lower()))
+    phrases = sorted(
+        set(cleaned), key=lambda h: (-cleaned.count(h), h.lower(), h)
+    )  # "we" and "We": fixed order
     return Reason(label, "', '".join(phrases[:3]), len(hits), _diminishing(weight, len(hits)))
 
 
