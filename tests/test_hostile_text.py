@@ -150,8 +150,9 @@ def _feed(summary: str) -> Feed:
 
 
 def test_rss_description_is_the_summary_as_escaped_html() -> None:
-    """Readers render an RSS item's description as HTML: markup in a summary (plain text)
-    shows as text there; the other elements are plain text and read back as written."""
+    """Readers render an RSS description (the channel's and each item's) as HTML: markup in a
+    summary (plain text) shows as text there; the other elements are plain text and read back
+    as written."""
     summary = 'Sale <b onmouseover="alert(1)">today</b> & <script>alert(2)</script>'
     text = render_rss(_feed(summary))
     root = etree.fromstring(text.encode("utf-8"))
@@ -163,7 +164,10 @@ def test_rss_description_is_the_summary_as_escaped_html() -> None:
     assert root.findtext("channel/item/title") == "New <i>shelf</i> & more"
     assert root.findtext("channel/item/category") == "Honest <advice>"
     assert root.findtext("channel/title") == "Test & <Shop>"
-    assert root.findtext("channel/description") == "News <b>now</b>"
+    # The channel's description is rendered as HTML too: escaped like the items'.
+    channel = html.fragment_fromstring(root.findtext("channel/description") or "", create_parent="div")
+    assert [el.tag for el in channel.iter()] == ["div"]
+    assert channel.text_content() == "News <b>now</b>"
     # Plain text in hexadecimal references, which readers that guess at HTML read as text.
     assert "<title>Test &#x26; &#x3C;Shop&#x3E;</title>" in text and "&lt;" not in text
 

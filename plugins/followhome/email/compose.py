@@ -171,9 +171,13 @@ class Composer:
         }
 
     def _preheader(self, text: str) -> str:
+        """``text``, with the promise, then the brand's name and an invitation, as long as it is
+        shorter than a preheader must be (email clients fill a short one with the body's start)."""
         text = " ".join(text.split())
-        if len(text) < PREHEADER_MIN:
-            text = f"{text} — {self._promise}"
+        for more in (f" — {self._promise}", f" · {self._brand_name}", " · Read it on our website"):
+            if len(text) >= PREHEADER_MIN:
+                break
+            text += more
         return fit(text, PREHEADER_MAX)
 
     def _document(self, subject: str, preheader: str, body: str, campaign: str, intro: str = "") -> str:

@@ -1,0 +1,1 @@
+"""A generated robustness campaign over every kind of content file and brand.yml."""
