@@ -180,19 +180,10 @@ class BuildRun:
         return "\n".join([*self.messages, str(self.error or "")])
 
 
-class _Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
 def run_build(root: Path, quiet: bool) -> BuildRun:
     logger = logging.getLogger("mkdocs")
     level = logger.level
-    capture = _Capture()
+    capture = WarningLog()
     logger.addHandler(capture)
     if quiet:
         logger.setLevel(logging.ERROR)
