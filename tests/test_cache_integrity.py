@@ -21,14 +21,14 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from followhome.cache.textcache import text_key
 from followhome.email.outbox import MARKER
-from followhome.fmcache import FILE as FRONT_MATTER
-from followhome.fmcache import FrontMatterCache
-from followhome.frontmatter import parse_document
 from followhome.mkdocs import email as email_plugin
 from followhome.mkdocs import sharing
-from followhome.site.cards import Card, CardCache, draw_card
-from followhome.textcache import text_key
+from followhome.model.fmcache import FILE as FRONT_MATTER
+from followhome.model.fmcache import FrontMatterCache
+from followhome.model.frontmatter import parse_document
+from followhome.pages.cards import Card, CardCache, draw_card
 from followhome.tone.cache import FILE as TONE_SCORES
 from followhome.tone.cache import ScoreCache
 from followhome.tone.scorer import score

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from followhome.cli import main
-from followhome.scaffold import slugify
+from followhome.cli.main import main
+from followhome.model.scaffold import slugify
 from tests.conftest import ROOT, TODAY, run_tool
 from tests.helpers import minimal_project, story
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from followhome.loader import load_content
+from followhome.model.loader import load_content
 from tests.conftest import Project, run_tool
 from tests.helpers import minimal_project, story
 
@@ -217,11 +217,11 @@ def test_a_file_where_a_generated_one_goes_is_named_and_left_out(project: Projec
 
 
 def test_the_reserved_feed_names_are_the_feeds_names() -> None:
-    from followhome.feeds.formats import FORMATS, feed_path, value_feed_key
-    from followhome.site import layout
+    from followhome.model import addresses
+    from followhome.render.feed_formats import FORMATS, feed_path, value_feed_key
 
     for fmt in FORMATS:
         for key in ("all", "stories", "updates", value_feed_key("less-waste")):
-            assert layout.generated_at_root(feed_path(key, fmt)) == "feed"
-    assert layout.generated_at_root("about.md") is None
-    assert layout.generated_at_root("feeds.xml") is None
+            assert addresses.generated_at_root(feed_path(key, fmt)) == "feed"
+    assert addresses.generated_at_root("about.md") is None
+    assert addresses.generated_at_root("feeds.xml") is None

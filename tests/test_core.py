@@ -1,4 +1,4 @@
-"""Unit tests of the engine-independent core: parsing, naming, publishing, layout."""
+"""Unit tests of the engine-independent core: parsing, naming, publishing, addresses."""
 
 from __future__ import annotations
 
@@ -8,31 +8,74 @@ from pathlib import Path
 
 import pytest
 
-from followhome.catalog import Catalog
-from followhome.frontmatter import FrontMatterError, parse_document
-from followhome.loader import load_content
-from followhome.model import Channel, Customer
-from followhome.names import attribution, display_name
-from followhome.publishing import Edition, story_channels, update_is_current, update_is_live
-from followhome.site import layout
-from followhome.today import TodayError, resolve_today
+from followhome.model import addresses
+from followhome.model.catalog import Catalog
+from followhome.model.content import Channel, Customer
+from followhome.model.frontmatter import FrontMatterError, parse_document
+from followhome.model.loader import load_content
+from followhome.publishing.edition import Edition, story_channels, update_is_current, update_is_live
+from followhome.publishing.names import attribution, display_name
+from followhome.publishing.today import TodayError, resolve_today
 from tests.helpers import minimal_project, story, update
 
 PACKAGE = Path(__file__).resolve().parent.parent / "plugins" / "followhome"
 
 
+LAYERS = (
+    ("cache",),
+    ("model",),
+    ("publishing",),
+    ("render",),
+    ("pages", "feeds", "email", "tone"),
+    ("mkdocs",),
+    ("cli",),
+)
+"""The rooms of the package, lowest first: a module imports its own room and lower layers only
+(content in -> publishing decision -> rendering -> outputs -> engine adapters -> command)."""
+ENGINE_ROOMS = {"mkdocs", "cli"}
+"""The only rooms that may import MkDocs or Material (the CLI reads mkdocs.yml for some commands)."""
+
+
+def _imports(path: Path) -> list[str]:
+    names: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            module = node.module or ""
+            names += [f"{module}.{a.name}" for a in node.names] if module == "followhome" else [module]
+    return names
+
+
+def _room(path: Path) -> str:
+    return path.relative_to(PACKAGE).parts[0]
+
+
 def test_core_never_imports_mkdocs() -> None:
     for path in PACKAGE.rglob("*.py"):
-        if "mkdocs" in path.relative_to(PACKAGE).parts:
+        if _room(path) in ENGINE_ROOMS:
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            assert not any(n.split(".")[0] in {"mkdocs", "material"} for n in names), path
+        assert not any(n.split(".")[0] in {"mkdocs", "material"} for n in _imports(path)), path
+
+
+def test_no_import_runs_up_the_layers() -> None:
+    level = {room: number for number, rooms in enumerate(LAYERS) for room in rooms}
+    assert {p.name for p in PACKAGE.iterdir() if p.is_dir() and p.name != "__pycache__"} == {
+        *level,
+        "schemas",
+    }, "a new room needs its place in LAYERS"
+    wrong = []
+    for path in PACKAGE.rglob("*.py"):
+        if path.parent == PACKAGE:
+            continue  # the package's own __init__
+        here = _room(path)
+        for name in _imports(path):
+            parts = name.split(".")
+            if parts[0] != "followhome" or len(parts) < 2 or parts[1] not in level or parts[1] == here:
+                continue
+            if level[parts[1]] >= level[here]:
+                wrong.append(f"{path.relative_to(PACKAGE)} imports {name}")
+    assert wrong == []
 
 
 def test_front_matter_lines_are_file_lines() -> None:
@@ -160,12 +203,12 @@ def test_dates_are_timezone_aware_in_the_brand_zone(tmp_path: Path) -> None:
 
 
 def test_layout_paths_and_links() -> None:
-    assert layout.page_n(layout.STORIES, 1) == "stories/index.md"
-    assert layout.page_n(layout.STORIES, 3) == "stories/page/3.md"
-    assert layout.page_n(layout.value("local"), 2) == "values/local/page/2.md"
-    assert layout.link("stories/page/2.md", "stories/index.md") == "../index.md"
-    assert layout.link("index.md", "values/a.md") == "values/a.md"
-    assert layout.link("stories/x.md", "values/a.md") == "../values/a.md"
+    assert addresses.page_n(addresses.STORIES, 1) == "stories/index.md"
+    assert addresses.page_n(addresses.STORIES, 3) == "stories/page/3.md"
+    assert addresses.page_n(addresses.value("local"), 2) == "values/local/page/2.md"
+    assert addresses.link("stories/page/2.md", "stories/index.md") == "../index.md"
+    assert addresses.link("index.md", "values/a.md") == "values/a.md"
+    assert addresses.link("stories/x.md", "values/a.md") == "../values/a.md"
 
 
 def test_reserved_story_names(tmp_path: Path) -> None:
@@ -188,8 +231,8 @@ def test_today_override() -> None:
 
 
 def test_navigation_pages() -> None:
-    assert layout.in_nav("values/honest-advice.md")
-    assert layout.in_nav("stories/index.md")
-    assert not layout.in_nav("values/honest-advice/page/2.md")
-    assert not layout.in_nav("stories/a-story.md")
-    assert not layout.in_nav("updates/page/2.md")
+    assert addresses.in_nav("values/honest-advice.md")
+    assert addresses.in_nav("stories/index.md")
+    assert not addresses.in_nav("values/honest-advice/page/2.md")
+    assert not addresses.in_nav("stories/a-story.md")
+    assert not addresses.in_nav("updates/page/2.md")

@@ -24,8 +24,8 @@ from followhome.email.lint import check_email
 from followhome.email.outbox import window_items
 from followhome.email.profiles import PROFILES
 from followhome.email.snippets import SMS_LIMIT, SOCIAL_LIMIT, snippets
-from followhome.items import ItemRenderer, RenderedItem
 from followhome.mkdocs.standalone import load_site
+from followhome.render.items import ItemRenderer, RenderedItem
 from tests.conftest import ROOT, TODAY, Project, copy_demo, run_tool
 from tests.helpers import demo_stories, minimal_project, story
 

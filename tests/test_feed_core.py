@@ -8,9 +8,9 @@ import pytest
 
 from followhome.feeds.model import Feed, FeedItem, feed_keys_for
 from followhome.feeds.render import RelativeUrlError, check_urls, feed_files
-from followhome.html_urls import absolute_url, absolutize, non_absolute_urls
-from followhome.sanitize import clean_html
-from followhome.site import layout
+from followhome.model import addresses
+from followhome.render.html_urls import absolute_url, absolutize, non_absolute_urls
+from followhome.render.sanitize import clean_html
 
 SITE = "https://shop.example/"
 PAGE = "https://shop.example/stories/a/"
@@ -40,7 +40,7 @@ def test_absolute_url_without_directory_urls() -> None:
     assert absolute_url("../values/honest.md", "stories/a.md", SITE, None, False) == (
         "https://shop.example/values/honest.html"
     )
-    assert layout.url("index.md", False) == "index.html"
+    assert addresses.url("index.md", False) == "index.html"
 
 
 def test_absolutize_rewrites_srcset_and_drops_permalinks() -> None:

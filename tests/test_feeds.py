@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 from lxml import etree, html
 
-from followhome.feeds.formats import feed_path
+from followhome.render.feed_formats import feed_path
 from tests.conftest import Project
 from tests.helpers import demo_stories, front, minimal_project, story, update
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-import followhome.loader as loader
-from followhome.fmcache import FILE
-from followhome.frontmatter import body_of, parse_document
-from followhome.loader import LoadResult, load_content
+import followhome.model.loader as loader
+from followhome.model.fmcache import FILE
+from followhome.model.frontmatter import body_of, parse_document
+from followhome.model.loader import LoadResult, load_content
 from tests.conftest import copy_demo
 from tests.helpers import minimal_project, story
 

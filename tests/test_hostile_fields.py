@@ -24,8 +24,8 @@ from followhome.email.inert import BREAK
 from followhome.email.lint import check_email
 from followhome.email.outbox import window_items
 from followhome.email.profiles import PROFILES
-from followhome.items import ItemRenderer
 from followhome.mkdocs.standalone import load_site
+from followhome.render.items import ItemRenderer
 from tests.conftest import TODAY, Project
 from tests.helpers import BRAND, MKDOCS_YML, story
 

@@ -15,9 +15,9 @@ from followhome.email.inert import BREAK, inert
 from followhome.email.profiles import MERGE_TAG
 from followhome.feeds.model import Feed
 from followhome.feeds.rss import render_rss
-from followhome.items import RenderedItem
-from followhome.site.mdtext import attr, inline, paragraphs, text_html, theme_text
-from followhome.text import strip_control
+from followhome.model.text import strip_control
+from followhome.render.items import RenderedItem
+from followhome.render.mdtext import attr, inline, paragraphs, text_html, theme_text
 from tests.conftest import Project
 from tests.helpers import minimal_project, story
 
@@ -101,7 +101,7 @@ def test_quotes_in_a_description_cannot_break_out_of_the_attribute(tmp_path: Pat
     [("Fish & <i>chips</i>", "fish-ichipsi"), ("!!!", "title"), ('"Quoted" title', "quoted-title")],
 )
 def test_a_page_heading_shows_its_title_literally_with_a_usable_id(title: str, anchor: str) -> None:
-    from followhome.site.pages import _title
+    from followhome.pages.generate import _title
 
     heading = html.fragment_fromstring(_title(title))
     assert heading.tag == "h1" and heading.text_content() == title

@@ -15,11 +15,11 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
 from benchmarks.generate import generate
-from followhome import background
+from followhome.cache import background
 from followhome.email.outbox import MARKER
-from followhome.loader import load_content
 from followhome.mkdocs import email as email_plugin
-from followhome.site import layout
+from followhome.model import addresses
+from followhome.model.loader import load_content
 from followhome.tone.cache import FILE, ScoreCache
 from followhome.tone.scorer import score
 from tests.conftest import Project
@@ -223,13 +223,13 @@ def test_html_links_match_what_mkdocs_makes_of_markdown_links(directory_urls: bo
     pages += ["values/v/page/3.md", "how-we-choose-stories.md"]
     for here in pages:
         for there in pages:
-            href = layout.href(here, there, directory_urls)
-            base = layout.url(here, directory_urls)
+            href = addresses.href(here, there, directory_urls)
+            base = addresses.url(here, directory_urls)
             folder = base if base.endswith("/") or not base else base.rsplit("/", 1)[0] + "/"
             if "/" not in base and not base.endswith("/"):
                 folder = ""
             resolved = _resolve(folder, href)
-            assert resolved == layout.url(there, directory_urls), (here, there, href)
+            assert resolved == addresses.url(there, directory_urls), (here, there, href)
 
 
 def _resolve(folder: str, href: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from followhome import background
+from followhome.cache import background
 from followhome.mkdocs.pageworkers import PageWorkers
 
 pytestmark = pytest.mark.skipif(not background.available(), reason="fork() is POSIX only")

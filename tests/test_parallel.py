@@ -14,8 +14,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 
-import followhome.loader as loader
-from followhome import background
+import followhome.model.loader as loader
+from followhome.cache import background
 from followhome.mkdocs.collector import BUILD_THRESHOLDS
 from tests.conftest import WarningLog, copy_demo
 from tests.helpers import minimal_project, story, update

@@ -25,11 +25,11 @@ from followhome.email.outbox import outbox_files
 from followhome.email.profiles import PROFILES
 from followhome.feeds.build import build_feeds
 from followhome.feeds.render import feed_files
-from followhome.items import ItemRenderer
-from followhome.loader import load_content
-from followhome.publishing import Edition
-from followhome.site.pages import SiteOptions, site_pages
-from followhome.trust import rating_claim
+from followhome.model.loader import load_content
+from followhome.model.trust import rating_claim
+from followhome.pages.generate import SiteOptions, site_pages
+from followhome.publishing.edition import Edition
+from followhome.render.items import ItemRenderer
 from tests.helpers import BRAND, MKDOCS_YML, VALUE
 
 TODAY = date(2026, 11, 23)
@@ -247,7 +247,7 @@ def test_real_mkdocs_build_fails_clearly_or_succeeds(
 def test_generated_front_matter_reads_back_as_written(title: str, description: str) -> None:
     """Titles go into generated pages' front matter unescaped by hand; YAML (as MkDocs reads
     it) must give back exactly the HTML-escaped text, whatever the characters."""
-    from followhome.site.pages import _front
+    from followhome.pages.generate import _front
 
     front = _front(title=title, description=description, search={"exclude": True})
     assert front.startswith("---\n") and front.endswith("---\n\n")

@@ -8,9 +8,9 @@ import jsonschema
 import pytest
 import yaml
 
-from followhome.cli import main
-from followhome.schema import SCHEMA_DIR, schema_for, stale_schemas
-from followhome.yamlio import load_yaml
+from followhome.cli.main import main
+from followhome.model.schema import SCHEMA_DIR, schema_for, stale_schemas
+from followhome.model.yamlio import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

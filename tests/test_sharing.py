@@ -123,7 +123,7 @@ def test_share_links_are_plain_links_only_with_social_consent(built_demo: Projec
 def test_cards_drawn_in_other_processes_are_all_in_the_site(tmp_path: Path) -> None:
     from benchmarks.generate import generate
     from followhome.mkdocs.sharing import PARALLEL_FROM
-    from followhome.site.cards import Card, draw_card
+    from followhome.pages.cards import Card, draw_card
 
     project = Project(generate(tmp_path / "big", stories=PARALLEL_FROM + 10, updates=2))
     project.build()
@@ -146,7 +146,7 @@ def test_cards_drawn_in_other_processes_are_all_in_the_site(tmp_path: Path) -> N
 def test_card_lines_fit_the_card_and_keep_the_words_in_order(words: int) -> None:
     from PIL import ImageDraw
 
-    from followhome.site.cards import WIDTH, _font, _lines
+    from followhome.pages.cards import WIDTH, _font, _lines
 
     text = " ".join(f"word{i % 13}{'x' * (i % 7)}" for i in range(words))
     draw = ImageDraw.Draw(Image.new("RGB", (WIDTH, 100)))
@@ -160,7 +160,7 @@ def test_card_lines_fit_the_card_and_keep_the_words_in_order(words: int) -> None
 
 
 def test_placing_a_card_makes_its_folder_replaces_an_old_file_and_keeps_the_cache(tmp_path: Path) -> None:
-    from followhome.site.cards import place
+    from followhome.pages.cards import place
 
     cached = tmp_path / "cache" / "card.jpg"
     cached.parent.mkdir()

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from followhome.cli import main
+from followhome.cli.main import main
 from followhome.tone.check import tone_problems
 from followhome.tone.files import Target, file_item
 from tests.conftest import BIN, TODAY, Project, run_tool

@@ -11,7 +11,7 @@ import pytest
 import yaml
 from lxml import etree, html
 
-from followhome.loader import load_content
+from followhome.model.loader import load_content
 from tests.conftest import ROOT, Project, copy_demo, is_feed
 from tests.helpers import BRAND, minimal_project, story, update
 
@@ -275,8 +275,8 @@ def test_r9_is_a_policy_choice(tmp_path: Path, policy: str, published: bool, pro
     assert len(result.problems) == problems
     from datetime import date
 
-    from followhome.model import Channel
-    from followhome.publishing import Edition
+    from followhome.model.content import Channel
+    from followhome.publishing.edition import Edition
 
     on_site = Edition(result.require(), date(2026, 11, 23)).stories(Channel.SITE)
     assert bool(on_site) is published

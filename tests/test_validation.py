@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from followhome.loader import load_content
-from followhome.problems import Problem
+from followhome.model.loader import load_content
+from followhome.model.problems import Problem
 from tests.conftest import Project, run_tool
 from tests.helpers import BRAND, minimal_project, story, update
 

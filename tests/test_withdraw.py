@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from followhome.loader import load_content
-from followhome.publishing import Edition
+from followhome.model.loader import load_content
+from followhome.publishing.edition import Edition
 from tests.conftest import Project, copy_demo, run_tool
 from tests.helpers import front, minimal_project, story
 
@@ -157,7 +157,7 @@ def test_consent_counts_from_its_date(tmp_path: Path) -> None:
     catalog = load_content(project.content).require()
     from datetime import date
 
-    from followhome.model import Channel
+    from followhome.model.content import Channel
 
     assert Edition(catalog, date(2026, 12, 23)).stories(Channel.SITE) == []
     assert len(Edition(catalog, date(2026, 12, 24)).stories(Channel.SITE)) == 1

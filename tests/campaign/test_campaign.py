@@ -51,7 +51,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
-from followhome.cli import main
+from followhome.cli.main import main
 from tests.campaign.generator import BODY_TOKEN, TOKEN, Case, base_files, generate
 from tests.campaign.scan import findings, leaks
 from tests.campaign.tally import TALLY

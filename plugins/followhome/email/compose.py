@@ -20,10 +20,10 @@ from followhome.email.inert import inert, inert_item
 from followhome.email.links import with_utm
 from followhome.email.prepare import prepare
 from followhome.email.profiles import MERGE_TAG, EspProfile
-from followhome.items import RenderedItem
-from followhome.publishing import Edition
-from followhome.site import layout
-from followhome.site.mdtext import human_date
+from followhome.model import addresses
+from followhome.publishing.edition import Edition
+from followhome.render.items import RenderedItem
+from followhome.render.mdtext import human_date
 
 STYLE = Path(__file__).parent / "style.css"
 KINDS = {"story": "Story", "news": "News", "how-to": "How-to", "offer": "Offer", "event": "Event"}
@@ -191,7 +191,7 @@ class Composer:
             logo=None,
             brand_name=self._brand_name,
             home_url=self._url(self.site_url, campaign),
-            policy_url=self._url(self.site_url + layout.url(layout.POLICY), campaign),
+            policy_url=self._url(self.site_url + addresses.url(addresses.POLICY), campaign),
             promise=self._promise,
             intro=intro,
             body=body,

@@ -1,4 +1,4 @@
-"""Compose outbox folders and write them (in process, or in :mod:`followhome.background`).
+"""Compose outbox folders and write them (in process, or in :mod:`followhome.cache.background`).
 
 A first build composes every story's email (Markdown, inlined CSS, a text part, the
 email checker): minutes on a site with thousands of stories. That work needs nothing
@@ -15,13 +15,13 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from followhome.background import WorkError
+from followhome.cache.background import WorkError
+from followhome.cache.integrity import PARTIAL, checksum
 from followhome.email.compose import Composer
 from followhome.email.lint import check_email
 from followhome.email.manifest import Entry, Files, folder_files
 from followhome.email.outbox import OutFile, Planned, planned_files
-from followhome.integrity import PARTIAL, checksum
-from followhome.items import ItemRenderer
+from followhome.render.items import ItemRenderer
 
 IMAGE_FIX = "Fix: use a PNG, JPEG or GIF stored in content/"
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from followhome.items import RenderedItem
-from followhome.text import strip_control
+from followhome.model.text import strip_control
+from followhome.render.items import RenderedItem
 
 BREAK = "\u200b"
 _OPENING = re.compile(r"\{(?=[{%#])|%(?=%\{)|\*(?=\|)")
@@ -25,7 +25,7 @@ _OPENING = re.compile(r"\{(?=[{%#])|%(?=%\{)|\*(?=\|)")
 
 def inert(text: str) -> str:
     """``text`` with no template tag an email service would evaluate (and no control or
-    directional formatting characters, see :func:`followhome.text.strip_control`)."""
+    directional formatting characters, see :func:`followhome.model.text.strip_control`)."""
     return _OPENING.sub(lambda match: match.group(0) + BREAK, strip_control(text))
 
 

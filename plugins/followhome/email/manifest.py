@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from followhome.integrity import file_checksum, remove_partials, write_atomic
+from followhome.cache.integrity import file_checksum, remove_partials, write_atomic
 
 VERSION = 2
 

@@ -9,9 +9,9 @@ from datetime import date
 
 from followhome.email.compose import Composer, EmailOutput
 from followhome.email.snippets import snippets
-from followhome.items import ItemRenderer, RenderedItem
-from followhome.model import Channel, Story, Update
-from followhome.publishing import Edition
+from followhome.model.content import Channel, Story, Update
+from followhome.publishing.edition import Edition
+from followhome.render.items import ItemRenderer, RenderedItem
 
 MARKER = ".followhome-outbox"
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from followhome.email.compose import fit
 from followhome.email.inert import inert, inert_item
 from followhome.email.links import with_utm
-from followhome.items import RenderedItem
+from followhome.render.items import RenderedItem
 
 SOCIAL_LIMIT = 280
 SMS_LIMIT = 160

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from followhome.feeds.formats import MEDIA_TYPES
 from followhome.feeds.model import Feed
+from followhome.render.feed_formats import MEDIA_TYPES
 
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -6,13 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from followhome.feeds.formats import value_feed_key
 from followhome.feeds.model import Feed
-from followhome.items import ItemRenderer, Render
-from followhome.model import Channel, Story, Update
-from followhome.publishing import Edition
-from followhome.site import layout
-from followhome.text import strip_control
+from followhome.model import addresses
+from followhome.model.content import Channel, Story, Update
+from followhome.model.text import strip_control
+from followhome.publishing.edition import Edition
+from followhome.render.feed_formats import value_feed_key
+from followhome.render.items import ItemRenderer, Render
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -46,7 +46,7 @@ class _Builder:
             tag=f"tag:{self.renderer.authority}:feed:{spec.key}",
             items=items,
             updated=updated,
-            policy_url=self.renderer.page_url(layout.POLICY),
+            policy_url=self.renderer.page_url(addresses.POLICY),
         )
 
     def all(self) -> list[Feed]:
@@ -58,9 +58,9 @@ class _Builder:
             ((s.updated or s.published) for s in everything), key=lambda d: d.timestamp(), default=EPOCH
         )
         specs = [
-            (_Spec("all", name, self.brand.config.promise, layout.HOME), everything),
+            (_Spec("all", name, self.brand.config.promise, addresses.HOME), everything),
             (
-                _Spec("stories", f"{name}: stories", f"Customer stories from {name}", layout.STORIES),
+                _Spec("stories", f"{name}: stories", f"Customer stories from {name}", addresses.STORIES),
                 stories,
             ),
             (
@@ -68,7 +68,7 @@ class _Builder:
                     "updates",
                     f"{name}: updates",
                     f"News, how-tos, offers and events from {name}",
-                    layout.UPDATES,
+                    addresses.UPDATES,
                 ),
                 updates,
             ),
@@ -78,7 +78,7 @@ class _Builder:
                 value_feed_key(value.id),
                 f"{name}: {value.meta.title}",
                 value.meta.summary,
-                layout.value(value.id),
+                addresses.value(value.id),
             )
             specs.append((spec, [s for s in everything if value.id in s.meta.values]))
         return [self.feed(spec, sources, newest) for spec, sources in specs]

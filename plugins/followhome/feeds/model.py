@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from followhome.feeds.formats import feed_path, value_feed_key
-from followhome.items import RenderedItem
-from followhome.site import layout
+from followhome.model import addresses
+from followhome.render.feed_formats import feed_path, value_feed_key
+from followhome.render.items import RenderedItem
 
 FeedItem = RenderedItem
 """Feeds carry the shared rendered item."""
@@ -41,11 +41,11 @@ class Feed:
 def feed_keys_for(src_uri: str) -> list[str]:
     """Feeds a page announces: the site-wide one, plus its own collection's or value's."""
     keys = ["all"]
-    if src_uri == layout.STORIES or src_uri.startswith("stories/page/"):
+    if src_uri == addresses.STORIES or src_uri.startswith("stories/page/"):
         keys.append("stories")
-    elif src_uri == layout.UPDATES or src_uri.startswith("updates/page/"):
+    elif src_uri == addresses.UPDATES or src_uri.startswith("updates/page/"):
         keys.append("updates")
-    elif src_uri.startswith("values/") and src_uri != layout.VALUES:
+    elif src_uri.startswith("values/") and src_uri != addresses.VALUES:
         value_id = src_uri.removeprefix("values/").removesuffix(".md").split("/")[0]
         keys.append(value_feed_key(value_id))
     return keys

@@ -9,7 +9,7 @@ from followhome.feeds.atom import render_atom
 from followhome.feeds.jsonfeed import render_json
 from followhome.feeds.model import Feed
 from followhome.feeds.rss import render_rss
-from followhome.html_urls import non_absolute_urls
+from followhome.render.html_urls import non_absolute_urls
 
 RENDERERS: dict[str, Callable[[Feed], str]] = {"rss": render_rss, "atom": render_atom, "json": render_json}
 

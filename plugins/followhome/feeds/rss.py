@@ -13,8 +13,8 @@ from email.utils import format_datetime
 
 from lxml import etree
 
-from followhome.feeds.formats import MEDIA_TYPES
 from followhome.feeds.model import Feed
+from followhome.render.feed_formats import MEDIA_TYPES
 
 ATOM = "http://www.w3.org/2005/Atom"
 DC = "http://purl.org/dc/elements/1.1/"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 
-from followhome.publishing import Edition
+from followhome.publishing.edition import Edition
 
 _ATTRIBUTE = "_followhome_edition"
 CONTENT_PLUGIN = "followhome"

@@ -19,18 +19,19 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
-from followhome import background
-from followhome.background import Background, WorkError
+from followhome.cache import background
+from followhome.cache.background import Background, WorkError
+from followhome.cache.fingerprint import code_fingerprint, fingerprint
 from followhome.email.compose import Composer, EmailSetupError
 from followhome.email.folders import FolderJob, OutboxWorkerError, Results, compose_folders
+from followhome.email.keys import images_fingerprint, source_fingerprint
 from followhome.email.manifest import Entry, Manifest
 from followhome.email.outbox import MARKER, Planned, planned_items
 from followhome.email.profiles import PROFILES
-from followhome.fingerprint import code_fingerprint, fingerprint, images_fingerprint, source_fingerprint
-from followhome.items import ItemRenderer
 from followhome.mkdocs.context import edition_of
 from followhome.mkdocs.markdown import site_markdown
 from followhome.mkdocs.report import report_of
+from followhome.render.items import ItemRenderer
 
 NAME = "followhome-email"
 log = get_plugin_logger(NAME)

@@ -13,12 +13,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from followhome.feeds.build import FeedOptions, build_feeds
-from followhome.feeds.formats import FORMAT_NAMES, FORMATS, MEDIA_TYPES
 from followhome.feeds.model import Feed, feed_keys_for
 from followhome.feeds.render import RelativeUrlError, feed_files
 from followhome.mkdocs.context import edition_of
 from followhome.mkdocs.markdown import site_markdown
 from followhome.mkdocs.report import report_of
+from followhome.render.feed_formats import FORMAT_NAMES, FORMATS, MEDIA_TYPES
 
 NAME = "followhome-feeds"
 log = get_plugin_logger(NAME)

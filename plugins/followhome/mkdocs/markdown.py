@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 from mkdocs.config.defaults import MkDocsConfig
 
-from followhome.items import Render
+from followhome.render.items import Render
 
 
 def site_markdown(config: MkDocsConfig) -> Render:

@@ -30,7 +30,7 @@ from typing import Any, Generic, TypeVar
 
 from mkdocs.structure.pages import Page
 
-from followhome import background
+from followhome.cache import background
 
 R = TypeVar("R")
 LEAD = 4

@@ -22,9 +22,8 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from followhome.background import WorkError
-from followhome.fingerprint import fingerprint
-from followhome.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
+from followhome.cache.background import WorkError
+from followhome.cache.fingerprint import fingerprint
 from followhome.mkdocs.collector import Collector
 from followhome.mkdocs.config import FollowhomeConfig
 from followhome.mkdocs.context import plugin_enabled, set_edition
@@ -34,13 +33,15 @@ from followhome.mkdocs.report import report_of
 from followhome.mkdocs.sharing import Sharing, card_cache
 from followhome.mkdocs.templating import Templates
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
-from followhome.publishing import Edition
-from followhome.sanitize import clean_page_html
-from followhome.site import layout
-from followhome.site.notice import withdrawn_notice
-from followhome.site.pages import GeneratedPage, SiteOptions, site_pages
-from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, components_css
-from followhome.today import TodayError, resolve_today
+from followhome.model import addresses
+from followhome.model.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
+from followhome.pages.generate import GeneratedPage, SiteOptions, site_pages
+from followhome.pages.nav import nav
+from followhome.pages.notice import withdrawn_notice
+from followhome.pages.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, components_css
+from followhome.publishing.edition import Edition
+from followhome.publishing.today import TodayError, resolve_today
+from followhome.render.sanitize import clean_page_html
 
 log = get_plugin_logger(__name__)
 SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
@@ -70,14 +71,17 @@ def withdrawn_notices(edition: Edition, directory_urls: bool) -> list[tuple[str,
     brand = edition.catalog.brand.config
     notices = []
     for slug in edition.catalog.withdrawn_slugs():
-        url = layout.url(layout.story(slug), directory_urls)
+        url = addresses.url(addresses.story(slug), directory_urls)
         path = url + "index.html" if url.endswith("/") else url
         up = "../" * path.count("/")
         notices.append(
             (
                 path,
                 withdrawn_notice(
-                    brand.name, brand.language, up or "./", f"{up}{layout.url(layout.POLICY, directory_urls)}"
+                    brand.name,
+                    brand.language,
+                    up or "./",
+                    f"{up}{addresses.url(addresses.POLICY, directory_urls)}",
                 ),
             )
         )
@@ -87,7 +91,7 @@ def withdrawn_notices(edition: Edition, directory_urls: bool) -> list[tuple[str,
 def _untrusted_page(src_uri: str) -> bool:
     """Story and update pages carry customers' and editors' raw Markdown bodies."""
     top = src_uri.split("/", 1)[0]
-    return top in ("stories", "updates") and not layout.in_nav(src_uri) and "/page/" not in f"/{src_uri}"
+    return top in ("stories", "updates") and not addresses.in_nav(src_uri) and "/page/" not in f"/{src_uri}"
 
 
 def _nav_paths(nav: object) -> set[str]:
@@ -191,7 +195,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         ensure_extensions(config)
         if config.nav is None:
             self.auto_nav = True
-            config.nav = layout.nav([(v.id, v.meta.title) for v in catalog.values])
+            config.nav = nav([(v.id, v.meta.title) for v in catalog.values])
         return config
 
     # on_files runs first (priority 100) so that unpublishable content is gone before
@@ -262,7 +266,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                 f.src_uri
                 for f in files.documentation_pages()
                 if f.inclusion == InclusionLevel.UNDEFINED
-                and not layout.in_nav(f.src_uri)
+                and not addresses.in_nav(f.src_uri)
                 and not f.src_uri.startswith(tuple(f"{d}/" for d in COLLECTION_DIRS))
             )
             config.nav[-2:-2] = extra

@@ -11,14 +11,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.pages import Page
 
-from followhome import background
-from followhome.background import Background
-from followhome.model import Channel, Story
-from followhome.names import display_name
-from followhome.publishing import Edition
-from followhome.site import layout
-from followhome.site.cards import SUFFIX, Card, CardCache, Ensured, place
-from followhome.site.sharing import Share, head_tags, json_ld, organization, review
+from followhome.cache import background
+from followhome.cache.background import Background
+from followhome.model import addresses
+from followhome.model.content import Channel, Story
+from followhome.pages.cards import SUFFIX, Card, CardCache, Ensured, place
+from followhome.pages.sharing import Share, head_tags, json_ld, organization, review
+from followhome.publishing.edition import Edition
+from followhome.publishing.names import display_name
 
 SITE_CARD = f"assets/cards/site{SUFFIX}"
 PARALLEL_FROM = 32
@@ -59,16 +59,16 @@ class Sharing:
                 (page_src, src_path, Card(brand.name, title, text, palette.primary, palette.accent))
             )
 
-        card(layout.HOME, SITE_CARD, brand.name, brand.promise)
+        card(addresses.HOME, SITE_CARD, brand.name, brand.promise)
         for value in self.edition.catalog.values:
             card(
-                layout.value(value.id),
+                addresses.value(value.id),
                 f"assets/cards/values/{value.id}{SUFFIX}",
                 value.meta.title,
                 value.meta.summary,
             )
         for story in self.edition.stories(Channel.SITE):
-            src = layout.story(story.slug)
+            src = addresses.story(story.slug)
             self.stories[src] = story
             words = f"\u201c{' '.join(story.meta.quote.split())}\u201d - {display_name(story.meta.customer)}"
             card(src, f"assets/cards/stories/{story.slug}{SUFFIX}", story.meta.title, words)

@@ -9,14 +9,14 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 
-from followhome.items import Render
-from followhome.loader import load_content
 from followhome.mkdocs.markdown import site_markdown
 from followhome.mkdocs.plugin import _display_prefix
 from followhome.mkdocs.theme import ensure_extensions
-from followhome.problems import ContentError
-from followhome.publishing import Edition
-from followhome.today import resolve_today
+from followhome.model.loader import load_content
+from followhome.model.problems import ContentError
+from followhome.publishing.edition import Edition
+from followhome.publishing.today import resolve_today
+from followhome.render.items import Render
 
 
 @dataclass(frozen=True)

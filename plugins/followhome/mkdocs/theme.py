@@ -6,9 +6,9 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from followhome.model import Brand
-from followhome.site.mdtext import theme_text
-from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, palette_config
+from followhome.model.content import Brand
+from followhome.pages.theme import BRAND_CSS, COMPONENTS_CSS, palette_config
+from followhome.render.mdtext import theme_text
 
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "admonition", "tables")
 EMOJI = "pymdownx.emoji"

@@ -3,14 +3,14 @@
 Scoring is deterministic, so a text that did not change keeps its score; the cache is
 tied to followhome's code (lexicon included) and is dropped when that changes. Each score
 is verified by its checksum before use, and a damaged one is scored again (see
-:mod:`followhome.textcache`).
+:mod:`followhome.cache.textcache`).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from followhome.textcache import TextCache, text_key
+from followhome.cache.textcache import TextCache, text_key
 from followhome.tone.scorer import Reason, ToneScore, score
 
 FILE = "tone-scores.json"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from followhome.model import Channel
-from followhome.problems import Problem
-from followhome.publishing import Edition, story_channels, update_is_current
+from followhome.model.content import Channel
+from followhome.model.problems import Problem
+from followhome.publishing.edition import Edition, story_channels, update_is_current
 from followhome.tone.scorer import ToneScore, score
 
 ALL_CHANNELS = frozenset(Channel)

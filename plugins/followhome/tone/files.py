@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from followhome.frontmatter import FrontMatterError, parse_document
-from followhome.problems import Problem
+from followhome.model.frontmatter import FrontMatterError, parse_document
+from followhome.model.problems import Problem
 from followhome.tone.check import ScoredItem
 from followhome.tone.scorer import ToneScore, score
 

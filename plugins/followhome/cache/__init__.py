@@ -1,0 +1,1 @@
+"""Build caches: fingerprints, checksummed files, text caches, work on other cores."""

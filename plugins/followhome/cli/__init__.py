@@ -1,0 +1,1 @@
+"""The ``followhome`` command."""

@@ -1,0 +1,240 @@
+"""The ``followhome`` command: check content, scaffold files, export schemas."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import UTC, date, tzinfo
+from pathlib import Path
+
+from followhome.cli.digest import add_arguments as add_digest_arguments
+from followhome.cli.digest import run as run_digest
+from followhome.mkdocs.theme import icon_exists
+from followhome.model.content import Channel
+from followhome.model.loader import STORIES_DIR, LoadResult, load_content
+from followhome.model.scaffold import KINDS, ScaffoldError, scaffold
+from followhome.model.schema import SCHEMA_DIR, stale_schemas, write_schemas
+from followhome.model.withdraw import WithdrawError, withdraw
+from followhome.publishing.edition import Edition
+from followhome.publishing.today import TodayError, resolve_today
+from followhome.tone.check import scored_items
+from followhome.tone.files import score_paths
+from followhome.tone.report import as_json, as_table
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _content_dir(raw: str) -> Path | None:
+    path = Path(raw)
+    if not path.is_dir():
+        print(
+            f"followhome: content folder '{raw}' not found; run from the project root or pass --content DIR",
+            file=sys.stderr,
+        )
+        return None
+    return path
+
+
+def _load(path: Path) -> LoadResult:
+    return load_content(path, path.as_posix(), icon_exists=icon_exists)
+
+
+def _today(tz: tzinfo) -> date | None:
+    """Today for the build, or None after saying why FOLLOWHOME_TODAY is unusable."""
+    try:
+        return resolve_today(tz)
+    except TodayError as exc:
+        print(f"followhome: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    content = _content_dir(args.content)
+    if content is None:
+        return EXIT_USAGE
+    result = _load(content)
+    for problem in result.problems:
+        print(problem)
+    if result.problems:
+        files = len({p.file for p in result.problems})
+        noun = "problem" if len(result.problems) == 1 else "problems"
+        print(f"\n{len(result.problems)} {noun} in {files} file{'s' if files != 1 else ''}.", file=sys.stderr)
+        return EXIT_PROBLEMS
+    catalog = result.require()
+    today = _today(catalog.brand.tz)
+    if today is None:
+        return EXIT_USAGE
+    edition = Edition(catalog, today)
+    on_site = len(edition.stories(Channel.SITE))
+    print(
+        f"Content is fine: {len(catalog.values)} values, {len(catalog.stories)} stories "
+        f"({on_site} on the site today), {len(catalog.updates)} updates."
+    )
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    content = _content_dir(args.content)
+    if content is None:
+        return EXIT_USAGE
+    result = _load(content)
+    catalog = result.catalog
+    today = _today(catalog.brand.tz if catalog else UTC)
+    if today is None:
+        return EXIT_USAGE
+    taken: set[str] = set()
+    if catalog:
+        taken = (
+            {s.id for s in catalog.stories}
+            | {t.id for t in catalog.tombstones}
+            | {u.id for u in catalog.updates}
+        )
+    value_ids = [v.id for v in catalog.values] if catalog else []
+    try:
+        path = scaffold(args.kind, args.title, content, today, taken, value_ids)
+    except ScaffoldError as exc:
+        print(f"followhome: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Created {path.as_posix()}")
+    return EXIT_OK
+
+
+def cmd_withdraw(args: argparse.Namespace) -> int:
+    content = _content_dir(args.content)
+    if content is None:
+        return EXIT_USAGE
+    on = None
+    if args.date is not None:
+        try:
+            on = date.fromisoformat(args.date)
+        except ValueError:
+            print(f"followhome: --date '{args.date}' is not a date in the form YYYY-MM-DD", file=sys.stderr)
+            return EXIT_USAGE
+    catalog = _load(content).catalog
+    today = _today(catalog.brand.tz if catalog else UTC)
+    if today is None:
+        return EXIT_USAGE
+    try:
+        done = withdraw(Path(args.story), content / STORIES_DIR, today, on, args.rename)
+    except WithdrawError as exc:
+        print(f"followhome: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if done.already:
+        print(f"{done.path.as_posix()} is withdrawn already (on {done.withdrawn}); nothing to remove.")
+        return EXIT_OK
+    if done.renamed_from is not None:
+        print(
+            f"Renamed {done.renamed_from.as_posix()} to {done.path.as_posix()} (no notice at the old address)."
+        )
+    print(f"Wrote the tombstone {done.path.as_posix()}: withdrawn {done.withdrawn}.")
+    if done.removed:
+        print(f"Removed: {', '.join(done.removed)}.")
+    kept = "id, consent.withdrawn" + (", consent.reference" if done.reference else "")
+    print(
+        f"Kept: {kept}.\n"
+        "The next build removes the story from the site, feeds, email outbox and caches. "
+        "Emails already sent cannot be recalled.\n"
+        "The old text is still in git history: see 'Withdrawing a story' in the README to remove it."
+    )
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    folder = Path(args.out)
+    if args.check:
+        stale = stale_schemas(folder)
+        if stale:
+            print(f"Out of date: {', '.join(stale)}; run `followhome schema`.", file=sys.stderr)
+            return EXIT_PROBLEMS
+        print("Schemas are up to date.")
+        return EXIT_OK
+    for path in write_schemas(folder):
+        print(f"Wrote {path.as_posix()}")
+    return EXIT_OK
+
+
+def cmd_tone(args: argparse.Namespace) -> int:
+    content = _content_dir(args.content)
+    if content is None:
+        return EXIT_USAGE
+    result = _load(content)
+    if result.catalog is None:
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        return EXIT_PROBLEMS
+    today = _today(result.catalog.brand.tz)
+    if today is None:
+        return EXIT_USAGE
+    items = scored_items(Edition(result.catalog, today))
+    if not args.paths:
+        print(as_json(items) if args.json else as_table(items), end="")
+        return EXIT_OK
+    # Content items keep their channels and limits; any other file meets the brand's volume.
+    volume = result.catalog.brand.config.tone.volume
+    scores = score_paths(args.paths, items, volume, result.problems)
+    if scores.missing:
+        print(f"followhome: not found: {', '.join(scores.missing)}", file=sys.stderr)
+        return EXIT_USAGE
+    for problem in scores.not_loaded:
+        print(f"{problem} (scored as a file against tone.volume {volume})", file=sys.stderr)
+    for problem in scores.unscored:
+        print(f"followhome: not scored: {problem}", file=sys.stderr)
+    print(as_json(scores.items) if args.json else as_table(scores.items), end="")
+    return EXIT_PROBLEMS if scores.unscored else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="followhome", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate content/ without building; exit 1 on any problem")
+    check.add_argument("--content", default="content", help="content folder (default: content)")
+    check.set_defaults(run=cmd_check)
+
+    new = sub.add_parser("new", help="create a story, value or update with a fresh permanent id")
+    new.add_argument("kind", choices=KINDS)
+    new.add_argument("title")
+    new.add_argument("--content", default="content", help="content folder (default: content)")
+    new.set_defaults(run=cmd_new)
+
+    withdrawal = sub.add_parser(
+        "withdraw", help="erase a story whose customer withdrew consent, keeping only its id and the date"
+    )
+    withdrawal.add_argument("story", help="the story's file, e.g. content/stories/a-bottle.md")
+    withdrawal.add_argument("--date", help="day the consent was withdrawn, YYYY-MM-DD (default: today)")
+    withdrawal.add_argument(
+        "--rename", action="store_true", help="name the file by its id and leave no notice at the old address"
+    )
+    withdrawal.add_argument("--content", default="content", help="content folder (default: content)")
+    withdrawal.set_defaults(run=cmd_withdraw)
+
+    schema = sub.add_parser("schema", help="write the JSON Schemas of the front matter")
+    schema.add_argument("--out", default=str(SCHEMA_DIR), help="folder for the .schema.json files")
+    schema.add_argument("--check", action="store_true", help="only report whether they are up to date")
+    schema.set_defaults(run=cmd_schema)
+    digest = sub.add_parser("digest", help="one email with what was published between two dates")
+    add_digest_arguments(digest)
+    digest.set_defaults(run=run_digest)
+
+    tone = sub.add_parser("tone", help="score how commercial each item sounds, with the reasons")
+    tone.add_argument(
+        "paths",
+        nargs="*",
+        help="files (Markdown or text, in the content folder or not) or folders of Markdown files "
+        "(default: every content item)",
+    )
+    tone.add_argument("--json", action="store_true", help="machine-readable output")
+    tone.add_argument("--content", default="content", help="content folder (default: content)")
+    tone.set_defaults(run=cmd_tone)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

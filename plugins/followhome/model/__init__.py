@@ -1,0 +1,1 @@
+"""Content in: what editors write (front matter, YAML), validated into a Catalog, with every problem."""

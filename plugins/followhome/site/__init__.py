@@ -1,1 +1,0 @@
-"""Engine-independent generation of the site's pages as Markdown."""
