@@ -14,9 +14,9 @@ from benchmarks.common import scratch, size_arguments
 from benchmarks.generate import generate
 from followhome.email.compose import Composer
 from followhome.email.profiles import PROFILES
-from followhome.items import ItemRenderer
 from followhome.mkdocs.standalone import load_site
-from followhome.model import Channel, Story, Update
+from followhome.model.content import Channel, Story, Update
+from followhome.render.items import ItemRenderer
 
 
 def run(stories: int, updates: int) -> list[tuple[str, float, int]]:

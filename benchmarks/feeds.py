@@ -22,8 +22,8 @@ from benchmarks.common import scratch, size_arguments
 from benchmarks.generate import generate
 from followhome.feeds.build import FeedOptions, build_feeds
 from followhome.feeds.render import feed_files
-from followhome.loader import load_content
-from followhome.publishing import Edition
+from followhome.model.loader import load_content
+from followhome.publishing.edition import Edition
 
 
 def _renderer(project: Path) -> Callable[[str], str]:

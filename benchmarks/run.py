@@ -49,10 +49,10 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from benchmarks.common import scratch
 from benchmarks.generate import generate
-from followhome.loader import load_content
 from followhome.mkdocs.theme import apply_brand
-from followhome.model import Brand
-from followhome.site.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, components_css
+from followhome.model.content import Brand
+from followhome.model.loader import load_content
+from followhome.pages.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, components_css
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = str(ROOT / ".venv" / "bin" / "mkdocs")

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from benchmarks.common import scratch, size_arguments
 from benchmarks.generate import generate
-from followhome.loader import load_content
-from followhome.publishing import Edition
+from followhome.model.loader import load_content
+from followhome.publishing.edition import Edition
 from followhome.tone.check import scored_items
 
 
