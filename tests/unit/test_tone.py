@@ -15,7 +15,9 @@ from followhome.tone.scorer import score
 from tests.conftest import ROOT, TONE_AGREEMENT, Project, copy_demo, run_tool
 from tests.helpers import BRAND, minimal_project, story, update
 
-LABELLED = yaml.safe_load((Path(__file__).parent / "data" / "tone_labelled.yml").read_text(encoding="utf-8"))
+LABELLED = yaml.safe_load(
+    (Path(__file__).parents[1] / "data" / "tone_labelled.yml").read_text(encoding="utf-8")
+)
 PASSAGES: list[dict[str, Any]] = LABELLED["passages"]
 
 SPEARMAN_MIN = 0.85

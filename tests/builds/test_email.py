@@ -29,7 +29,7 @@ from followhome.render.items import ItemRenderer, RenderedItem
 from tests.conftest import ROOT, TODAY, Project, copy_demo, run_tool
 from tests.helpers import demo_stories, minimal_project, story
 
-GOLDEN = Path(__file__).parent / "golden" / "email"
+GOLDEN = Path(__file__).parents[1] / "golden" / "email"
 SITE = "https://oakhill-corner-wines.example/"
 UNSUBSCRIBE_URL = "https://oakhill-corner-wines.example/unsubscribe/"
 

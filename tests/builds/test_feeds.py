@@ -18,9 +18,9 @@ from followhome.render.feed_formats import feed_path
 from tests.conftest import Project
 from tests.helpers import demo_stories, front, minimal_project, story, update
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads(
-    (Path(__file__).parent / "schemas" / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8")
+    (Path(__file__).parents[1] / "schemas" / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8")
 )
 KEYS = ["all", "stories", "updates"] + [
     f"value-{p.stem}" for p in sorted((ROOT / "content" / "values").glob("*.md"))

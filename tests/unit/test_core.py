@@ -18,7 +18,7 @@ from followhome.publishing.names import attribution, display_name
 from followhome.publishing.today import TodayError, resolve_today
 from tests.helpers import minimal_project, story, update
 
-PACKAGE = Path(__file__).resolve().parent.parent / "plugins" / "followhome"
+PACKAGE = Path(__file__).resolve().parents[2] / "plugins" / "followhome"
 
 
 LAYERS = (

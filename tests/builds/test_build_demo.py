@@ -14,7 +14,7 @@ from lxml import html
 from tests.conftest import Project, copy_demo, is_feed
 from tests.helpers import demo_stories, front
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _stories() -> dict[str, dict[str, Any]]:
