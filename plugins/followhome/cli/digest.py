@@ -15,6 +15,7 @@ from followhome.email.eml import build_message, send
 from followhome.email.lint import CLIP_BYTES
 from followhome.email.outbox import window_items
 from followhome.email.profiles import PROFILES
+from followhome.mkdocs.context import project_root
 from followhome.mkdocs.standalone import load_site
 from followhome.model.problems import ContentError
 from followhome.publishing.today import TodayError
@@ -78,10 +79,7 @@ def run(args: argparse.Namespace) -> int:
             f"nothing new for email between {args.since} and {until}: no digest written", EXIT_NOTHING
         )
     digest = composer.digest(items, args.since, until)
-    out: Path = (
-        args.out
-        or Path(site.config.config_file_path or ".").parent / "outbox" / "digests" / f"{args.since}_{until}"
-    )
+    out: Path = args.out or project_root(site.config) / "outbox" / "digests" / f"{args.since}_{until}"
     out.mkdir(parents=True, exist_ok=True)
     (out / "digest.html").write_text(digest.html, encoding="utf-8")
     (out / "digest.txt").write_text(digest.text, encoding="utf-8")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 
+DEFAULT_CACHE_DIR = ".cache/followhome"
+"""Every cache of every followhome plugin (cards, parsed front matter, tone scores)."""
+
 
 class FollowhomeConfig(base.Config):  # type: ignore[no-untyped-call]
     enabled = c.Type(bool, default=True)
@@ -17,7 +20,7 @@ class FollowhomeConfig(base.Config):  # type: ignore[no-untyped-call]
     """Updates shown on the home page."""
     social_cards = c.Type(bool, default=True)
     """Draw a 1200x630 card per value and story for Open Graph and Twitter previews."""
-    cache_dir = c.Type(str, default=".cache/followhome")
+    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
     """Where drawn cards and parsed front matter are kept between builds, relative to mkdocs.yml."""
     shared_nav = c.Type(bool, default=True)
     """Render the theme's navigation once for all pages outside it (stories, updates, listing

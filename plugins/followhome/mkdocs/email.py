@@ -28,7 +28,7 @@ from followhome.email.keys import images_fingerprint, source_fingerprint
 from followhome.email.manifest import Entry, Manifest
 from followhome.email.outbox import MARKER, Planned, planned_items
 from followhome.email.profiles import PROFILES
-from followhome.mkdocs.context import edition_of
+from followhome.mkdocs.context import edition_of, project_root
 from followhome.mkdocs.markdown import site_markdown
 from followhome.mkdocs.report import report_of
 from followhome.render.items import ItemRenderer
@@ -109,8 +109,7 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
         self.manifest = Manifest()
         self.keys = {}
         self.composed = 0
-        root = Path(config.config_file_path or ".").parent
-        outbox = (root / self.config.outbox_dir).resolve()
+        outbox = (project_root(config) / self.config.outbox_dir).resolve()
         for name, folder in (("docs_dir", config.docs_dir), ("site_dir", config.site_dir)):
             inner = Path(folder).resolve()
             if outbox == inner or inner in outbox.parents or outbox in inner.parents:

@@ -15,7 +15,7 @@ from mkdocs.structure.pages import Page
 from followhome.feeds.build import FeedOptions, build_feeds
 from followhome.feeds.model import Feed, feed_keys_for
 from followhome.feeds.render import RelativeUrlError, feed_files
-from followhome.mkdocs.context import edition_of
+from followhome.mkdocs.context import add_to_head, edition_of
 from followhome.mkdocs.markdown import site_markdown
 from followhome.mkdocs.report import report_of
 from followhome.render.feed_formats import FORMAT_NAMES, FORMATS, MEDIA_TYPES
@@ -93,5 +93,4 @@ class FeedsPlugin(BasePlugin[FeedsConfig]):  # type: ignore[no-untyped-call]
         if not self.feeds:
             return output
         tags = discovery_tags(self._feeds_for(page), page.url)
-        head_end = output.find("</head>")
-        return output if head_end < 0 else output[:head_end] + tags + output[head_end:]
+        return add_to_head(output, tags)

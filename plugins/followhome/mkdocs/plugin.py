@@ -10,7 +10,6 @@ sitemap, feeds) can see them.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from jinja2 import Environment
@@ -26,15 +25,16 @@ from followhome.cache.background import WorkError
 from followhome.cache.fingerprint import fingerprint
 from followhome.mkdocs.collector import Collector
 from followhome.mkdocs.config import FollowhomeConfig
-from followhome.mkdocs.context import plugin_enabled, set_edition
+from followhome.mkdocs.context import add_to_head, cache_dir, display_prefix, plugin_enabled, set_edition
 from followhome.mkdocs.navcache import SharedNavigation
 from followhome.mkdocs.prerender import Prerender, PrerenderedPage
 from followhome.mkdocs.report import report_of
-from followhome.mkdocs.sharing import Sharing, card_cache
+from followhome.mkdocs.sharing import Sharing
 from followhome.mkdocs.templating import Templates
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import addresses
 from followhome.model.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
+from followhome.pages.cards import CardCache
 from followhome.pages.generate import GeneratedPage, SiteOptions, site_pages
 from followhome.pages.nav import nav
 from followhome.pages.notice import withdrawn_notice
@@ -46,13 +46,6 @@ from followhome.render.sanitize import clean_page_html
 log = get_plugin_logger(__name__)
 SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
 FEEDS_PLUGIN = "followhome-feeds"
-
-
-def _display_prefix(config: MkDocsConfig) -> str:
-    """docs_dir as the editor sees it from the project root (``content``)."""
-    config_file = config.config_file_path
-    root = Path(config_file).parent if config_file else Path.cwd()
-    return Path(os.path.relpath(config.docs_dir, root)).as_posix()
 
 
 def _owned_by_followhome(file: File) -> bool:
@@ -174,10 +167,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
                     f"followhome: option '{option}' in mkdocs.yml is {self.config[option]}; "
                     f"set it to {'1' if option == 'per_page' else '0'} or more"
                 )
-        root = Path(config.config_file_path or ".").parent
-        result = load_content(
-            Path(config.docs_dir), _display_prefix(config), root / self.config.cache_dir, icon_exists
-        )
+        result = load_content(Path(config.docs_dir), display_prefix(config), cache_dir(config), icon_exists)
         catalog = result.catalog
         self.refused = result.refused
         report = report_of(config)
@@ -254,7 +244,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         for path, notice in withdrawn_notices(edition, config.use_directory_urls):
             files.append(File.generated(config, path, content=notice))
         if self.config.social_cards:
-            self.sharing = Sharing(edition, card_cache(config, self.config.cache_dir))
+            self.sharing = Sharing(edition, CardCache(cache_dir(config) / "cards"))
             self.sharing.start()
         files.append(File.generated(config, COMPONENTS_CSS, content=components_css()))
         if BRAND_CSS in config.extra_css:
@@ -340,8 +330,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         extra = self.sharing.head(page, config) if self.sharing else ""
         # Name Material's search dialog for assistive technology (axe: aria-dialog-name).
         output = output.replace(SEARCH_DIALOG, SEARCH_DIALOG + ' aria-label="Search"', 1)
-        head_end = output.find("</head>")
-        return output if head_end < 0 else output[:head_end] + extra + output[head_end:]
+        return add_to_head(output, extra)
 
     def _finish(self, *, config: MkDocsConfig) -> None:
         self._stop_workers()

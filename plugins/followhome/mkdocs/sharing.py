@@ -139,8 +139,3 @@ class Sharing:
         if story:
             parts.append(json_ld(review(story, brand, url)))
         return "".join(parts)
-
-
-def card_cache(config: MkDocsConfig, folder: str) -> CardCache:
-    root = Path(config.config_file_path or ".").parent
-    return CardCache(root / folder / "cards")

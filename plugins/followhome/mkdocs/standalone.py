@@ -9,8 +9,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 
+from followhome.mkdocs.context import display_prefix
 from followhome.mkdocs.markdown import site_markdown
-from followhome.mkdocs.plugin import _display_prefix
 from followhome.mkdocs.theme import ensure_extensions
 from followhome.model.loader import load_content
 from followhome.model.problems import ContentError
@@ -38,7 +38,7 @@ def load_site(config_file: Path) -> Standalone:
         raise ConfigurationError(f"'{config_file}' not found; run from the project root or pass --config")
     config = load_config(config_file=str(config_file))
     ensure_extensions(config)
-    result = load_content(Path(config.docs_dir), _display_prefix(config))
+    result = load_content(Path(config.docs_dir), display_prefix(config))
     if result.problems:
         raise ContentError(list(result.problems))
     catalog = result.require()

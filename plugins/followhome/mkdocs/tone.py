@@ -6,15 +6,13 @@ is too loud is a WARNING, so ``mkdocs build --strict`` fails.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
-from followhome.mkdocs.context import edition_of
+from followhome.mkdocs.context import cache_dir, edition_of
 from followhome.mkdocs.report import report_of
 from followhome.tone.cache import ScoreCache
 from followhome.tone.check import scored_items, tone_problems
@@ -25,8 +23,10 @@ log = get_plugin_logger(NAME)
 
 class ToneConfig(base.Config):  # type: ignore[no-untyped-call]
     enabled = c.Type(bool, default=True)
-    cache_dir = c.Type(str, default=".cache/followhome")
-    """Where scores are kept between builds (by the hash of each text), relative to mkdocs.yml."""
+    cache_dir = c.Deprecated(
+        message="set `cache_dir` under the `followhome` plugin: every cache is kept there"
+    )
+    """Scores are kept in the content plugin's cache_dir."""
 
 
 class TonePlugin(BasePlugin[ToneConfig]):  # type: ignore[no-untyped-call]
@@ -36,8 +36,7 @@ class TonePlugin(BasePlugin[ToneConfig]):  # type: ignore[no-untyped-call]
         if not self.config.enabled:
             return files
         edition = edition_of(config, NAME)
-        root = Path(config.config_file_path or ".").parent
-        scores = ScoreCache(root / self.config.cache_dir)
+        scores = ScoreCache(cache_dir(config))
         items = [i for i in scored_items(edition, scores) if i.status == "published"]
         scores.save()
         enforce = edition.catalog.brand.config.tone.enforce
