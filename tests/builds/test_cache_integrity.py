@@ -22,8 +22,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from followhome.cache.textcache import text_key
+from followhome.email import sync as email_sync
 from followhome.email.outbox import MARKER
-from followhome.mkdocs import email as email_plugin
 from followhome.mkdocs import sharing
 from followhome.model.fmcache import FILE as FRONT_MATTER
 from followhome.model.fmcache import FrontMatterCache
@@ -305,7 +305,7 @@ def test_the_worker_processes_check_cards_and_outbox_folders_too(
 
         monkeypatch.setattr(module, "Background", Counted)
 
-    for module in (sharing, email_plugin):
+    for module in (sharing, email_sync):
         counted(module)
         monkeypatch.setattr(module, "CHECK_PARALLEL_FROM", 1)  # the demo's 17 cards and folders
     demo.build()
@@ -320,7 +320,7 @@ def test_the_worker_processes_check_cards_and_outbox_folders_too(
 
     demo.build()
 
-    assert sharing in started and email_plugin in started
+    assert sharing in started and email_sync in started
     messages = [r.getMessage() for r in info.records]
     assert any(f"social card {cached}" in m and "drawn again" in m for m in messages), messages
     assert any("the-corked-bottle: email.txt does not match the checksum" in m for m in messages)

@@ -16,8 +16,8 @@ from mkdocs.exceptions import Abort
 
 from benchmarks.generate import generate
 from followhome.cache import background
+from followhome.email import sync as email_sync
 from followhome.email.outbox import MARKER
-from followhome.mkdocs import email as email_plugin
 from followhome.model import addresses
 from followhome.model.loader import load_content
 from followhome.tone.cache import FILE, ScoreCache
@@ -269,12 +269,12 @@ def test_composing_in_other_processes_gives_the_same_outbox_and_warnings(
 ) -> None:
     started: list[object] = []
 
-    class Counted(email_plugin.Background[Any]):
+    class Counted(email_sync.Background[Any]):
         def __init__(self, work: Any) -> None:
             started.append(work)
             super().__init__(work)
 
-    monkeypatch.setattr(email_plugin, "Background", Counted)
+    monkeypatch.setattr(email_sync, "Background", Counted)
     outboxes, warnings = [], []
     for parallel in (True, False):
         project = _generated(tmp_path / str(parallel), parallel)
