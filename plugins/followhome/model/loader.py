@@ -426,12 +426,13 @@ def _check_generated_paths(reader: _Reader) -> None:
             addresses.POLICY: "rename the file; the generated page takes its text from stories_policy in brand.yml",
             addresses.SUBSCRIBE: "rename the file; the generated page lists your feeds and channels",
         }
-        reader.tree.refuse(
-            name,
-            f"is where followhome puts a generated {kind}, so this file would be replaced",
-            fixes.get(name, "rename the file"),
+        reader.problems.append(
+            reader.tree.refuse(
+                name,
+                f"is where followhome puts a generated {kind}, so this file would be replaced",
+                fixes.get(name, "rename the file"),
+            )
         )
-        reader.problems.append(reader.tree.problems[-1])
 
 
 def _check_consent(reader: _Reader, stories: list[Story]) -> None:

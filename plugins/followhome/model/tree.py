@@ -41,9 +41,11 @@ class Tree:
     def display(self, rel: str) -> str:
         return display_name(f"{self.prefix}/{rel}" if self.prefix else rel)
 
-    def refuse(self, rel: str, message: str, fix: str) -> None:
+    def refuse(self, rel: str, message: str, fix: str) -> Problem:
+        """Keep ``rel`` out of every output, and say why."""
         self.refused.add(rel)
         self.problems.append(Problem(self.display(rel), None, "", message, fix))
+        return self.problems[-1]
 
 
 def scan(root: Path, prefix: str, collections: tuple[str, ...]) -> Tree:
@@ -94,11 +96,11 @@ def _check_file(tree: Tree, real_root: Path, path: Path, rel: str, in_collection
         if rel in tree.refused:
             return
     try:
-        mode = path.stat().st_mode
+        info = path.stat()
     except OSError as exc:
         tree.refuse(rel, f"cannot be read ({exc.strerror})", "check the file and its permissions")
         return
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(info.st_mode):  # nothing waits on a pipe
         tree.refuse(
             rel,
             "is not a regular file (a pipe, socket or device), so it is not read",
@@ -114,10 +116,10 @@ def _check_file(tree: Tree, real_root: Path, path: Path, rel: str, in_collection
             "delete it, or move it out of the content folder (images go in assets/)",
         )
         return
-    if rel.endswith((".md", ".yml", ".yaml")) and path.stat().st_size > MAX_BYTES:
-        size = path.stat().st_size / 1_000_000
+    size = info.st_size
+    if rel.endswith((".md", ".yml", ".yaml")) and size > MAX_BYTES:
         tree.refuse(
             rel,
-            f"is {size:.1f} MB, more than the {MAX_BYTES // 1_000_000} MB a content file may have",
+            f"is {size / 1_000_000:.1f} MB, more than the {MAX_BYTES // 1_000_000} MB a content file may have",
             "shorten it, or link to a longer text instead of including it",
         )
