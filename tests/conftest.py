@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from followhome.mkdocs import pageworkers
+from followhome.mkdocs.speed import pageworkers
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-23"

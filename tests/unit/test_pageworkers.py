@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from followhome.cache import background
-from followhome.mkdocs.pageworkers import PageWorkers
+from followhome.mkdocs.speed.pageworkers import PageWorkers
 
 pytestmark = pytest.mark.skipif(not background.available(), reason="fork() is POSIX only")
 BUILD = os.getpid()

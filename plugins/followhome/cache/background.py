@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import traceback
 from collections.abc import Callable, Sequence
 from functools import partial
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -24,13 +26,65 @@ class WorkError(Exception):
     """Work that failed for a reason the user can act on; the message says what to do."""
 
 
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+"""Where cgroup v2 is mounted (a container's own cgroup is its root)."""
+
+
 def available() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def quota_cores(cpu_max: str) -> int | None:
+    """The whole cores a cgroup v2 ``cpu.max`` (``"200000 100000"``: quota and period in µs)
+    allows, at least 1; None for no quota (``"max 100000"``) or a text it does not read."""
+    fields = cpu_max.split()
+    if len(fields) != 2 or fields[0] == "max":
+        return None
+    try:
+        quota, period = int(fields[0]), int(fields[1])
+    except ValueError:
+        return None
+    return max(1, quota // period) if quota > 0 and period > 0 else None
+
+
+def cgroup_cores(root: Path = CGROUP_ROOT, own: str | None = None) -> int | None:
+    """The fewest whole cores any cgroup v2 ``cpu.max`` above this process allows (its own
+    cgroup, read from /proc/self/cgroup, and every parent up to ``root``), or None."""
+    if own is None:
+        try:
+            lines = Path("/proc/self/cgroup").read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        own = next((line[3:] for line in lines if line.startswith("0::")), "/")
+    folder = root / own.strip("/") if ".." not in own else root
+    limits = []
+    while True:
+        try:
+            limit = quota_cores((folder / "cpu.max").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            limit = None
+        if limit is not None:
+            limits.append(limit)
+        if folder == root or root not in folder.parents:
+            break
+        folder = folder.parent
+    return min(limits, default=None)
+
+
+def usable_cores() -> int:
+    """Cores this process may use: the CPUs it may run on (its affinity, where the system
+    tells), and no more than its container's CPU quota (cgroup v2) allows."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cores = os.cpu_count() or 1
+    quota = cgroup_cores()
+    return max(1, cores if quota is None else min(cores, quota))
+
+
 def shares(tasks: Sequence[X], smallest_share: int, work: float | None = None) -> list[Sequence[X]] | None:
-    """``tasks`` split into one share per process worth starting (one per core, each with at
-    least ``smallest_share`` tasks), or None when they are better done in this process.
+    """``tasks`` split into one share per process worth starting (one per usable core, each with
+    at least ``smallest_share`` tasks), or None when they are better done in this process.
 
     ``work`` is what the tasks amount to, counted in tasks of the kind ``smallest_share``
     counts, when some tasks are much cheaper than others (default: one each); the shares
@@ -38,7 +92,7 @@ def shares(tasks: Sequence[X], smallest_share: int, work: float | None = None) -
     amount = len(tasks) if work is None else work
     if amount < smallest_share or not tasks or not available():
         return None
-    count = max(1, min(multiprocessing.cpu_count(), int(amount // smallest_share), len(tasks)))
+    count = max(1, min(usable_cores(), int(amount // smallest_share), len(tasks)))
     return [tasks[i::count] for i in range(count)]
 
 

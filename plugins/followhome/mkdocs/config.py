@@ -26,5 +26,7 @@ class FollowhomeConfig(base.Config):  # type: ignore[no-untyped-call]
     """Render the theme's navigation once for all pages outside it (stories, updates, listing
     pages after the first) instead of once per page; the pages come out the same."""
     parallel = c.Type(bool, default=True)
-    """Render the Markdown of the generated pages and fill their templates on every core
-    (needs fork()); the pages come out the same."""
+    """Render the Markdown of the generated pages and fill their templates on every usable core
+    where that is known to give the same site (Linux, ``mkdocs build``, every Markdown extension
+    and plugin on the tested lists, a large site: see ``mkdocs/speed/decision.py``); false: never.
+    Each build logs one INFO line saying which mode ran and why."""

@@ -23,14 +23,11 @@ from mkdocs.utils.templates import TemplateContext
 
 from followhome.cache.background import WorkError
 from followhome.cache.fingerprint import fingerprint
-from followhome.mkdocs.collector import Collector
 from followhome.mkdocs.config import FollowhomeConfig
 from followhome.mkdocs.context import add_to_head, cache_dir, display_prefix, plugin_enabled, set_edition
-from followhome.mkdocs.navcache import SharedNavigation
-from followhome.mkdocs.prerender import Prerender, PrerenderedPage
 from followhome.mkdocs.report import report_of
 from followhome.mkdocs.sharing import Sharing
-from followhome.mkdocs.templating import Templates
+from followhome.mkdocs.speed import SpeedPath
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import addresses
 from followhome.model.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
@@ -41,7 +38,6 @@ from followhome.pages.notice import withdrawn_notice
 from followhome.pages.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, components_css
 from followhome.publishing.edition import Edition
 from followhome.publishing.today import TodayError, resolve_today
-from followhome.render.sanitize import clean_page_html
 
 log = get_plugin_logger(__name__)
 SEARCH_DIALOG = 'data-md-component="search" role="dialog"'
@@ -81,28 +77,6 @@ def withdrawn_notices(edition: Edition, directory_urls: bool) -> list[tuple[str,
     return notices
 
 
-def _untrusted_page(src_uri: str) -> bool:
-    """Story and update pages carry customers' and editors' raw Markdown bodies."""
-    top = src_uri.split("/", 1)[0]
-    return top in ("stories", "updates") and not addresses.in_nav(src_uri) and "/page/" not in f"/{src_uri}"
-
-
-def _nav_paths(nav: object) -> set[str]:
-    """Every page path the ``nav`` of mkdocs.yml (or followhome's own) names."""
-    if isinstance(nav, str):
-        return {nav}
-    if isinstance(nav, dict):
-        nav = list(nav.values())
-    if isinstance(nav, list):
-        return {path for item in nav for path in _nav_paths(item)}
-    return set()
-
-
-def _clean(page: Page, html: str) -> str | None:
-    """What on_page_content does to an untrusted page's HTML (done ahead by the prerender workers)."""
-    return clean_page_html(html) if _untrusted_page(page.file.src_uri) else None
-
-
 class _GeneratedPageFile(File):
     """A generated page that can say it did not change since the previous build."""
 
@@ -123,19 +97,10 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         self.auto_nav = False
         self.sharing: Sharing | None = None
         self.pages: dict[str, GeneratedPage] = {}
-        """Generated pages with HTML blocks to fill in, by source path."""
-        self.shared_nav: SharedNavigation | None = None
+        """Generated pages with HTML blocks to fill in (or to sanitise), by source path."""
         self.command = "build"
-        self.nav: Navigation | None = None
-        self.parallel_pages: list[PrerenderedPage] = []
-        """Generated pages other processes render ahead of MkDocs."""
-        self.prerender: Prerender | None = None
-        self.prerendered = 0
-        """Pages of the last build whose Markdown a worker rendered."""
-        self.templates: Templates | None = None
-        self.filled = 0
-        """Pages of the last build whose template a worker filled."""
-        self.collector = Collector()
+        self.speed: SpeedPath | None = None
+        """The last build's speed path (mkdocs/speed/): other processes, where safe."""
         self.refused: frozenset[str] = frozenset()
         """Files in docs_dir that must reach no output (links out of it, special files)."""
 
@@ -151,8 +116,9 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         # Reset per-build state: under `mkdocs serve` the instance survives rebuilds.
         if self.sharing is not None:
             self.sharing.stop()  # a previous build that failed may have left cards drawing
-        self._stop_workers()
-        self.prerendered = self.filled = 0
+        if self.speed is not None:
+            self.speed.stop()  # and pages rendering
+        self.speed = SpeedPath(self.config, self.command, self.dirty)
         self.edition = None
         self.auto_nav = False
         self.sharing = None
@@ -160,7 +126,6 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         set_edition(config, None)
         if not self.config.enabled:
             return config
-        self.collector.relax()
         for option in ("per_page", "featured", "latest_updates"):
             if self.config[option] < (1 if option == "per_page" else 0):
                 raise PluginError(
@@ -223,24 +188,22 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
             else None
         )
         keys = {}
-        # MkDocs keeps a page a plugin made for a file; it makes the ones the nav names itself,
-        # with the nav's titles.
-        in_nav = _nav_paths(config.nav)
+        generated = []
         for page in site_pages(edition, options):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = _GeneratedPageFile.generated(
                 config, page.src_uri, content=page.markdown, inclusion=inclusion
             )
             assert isinstance(file, _GeneratedPageFile)
-            if self.config.parallel and page.src_uri not in in_nav:
-                PrerenderedPage(None, file, config)
             if shared is not None:
                 keys[page.src_uri] = fingerprint(shared, page.expanded())
                 file.unchanged = self.page_keys.get(page.src_uri) == keys[page.src_uri]
             files.append(file)
+            generated.append(file)
             if page.blocks or page.unindexed or page.sanitised or page.regions:
                 self.pages[page.src_uri] = page
         self.page_keys = keys
+        self._speed.on_files(config, generated, self.pages)
         for path, notice in withdrawn_notices(edition, config.use_directory_urls):
             files.append(File.generated(config, path, content=notice))
         if self.config.social_cards:
@@ -265,47 +228,21 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
     # Last (-100): the navigation and files are final when the workers start rendering.
     @event_priority(-100)
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
-        self.shared_nav = None
-        if self.edition is not None and self.config.shared_nav:
-            self.shared_nav = SharedNavigation(page.url for page in nav.pages)
-        self.nav = nav
-        if self.edition is not None and self.config.parallel:
-            self.parallel_pages = [
-                file.page
-                for file in files.documentation_pages()
-                if isinstance(file.page, PrerenderedPage) and (not self.dirty or file.is_modified())
-            ]
-            self.prerender = Prerender.start(self.parallel_pages, config, files, _clean)
-            for page in self.parallel_pages:
-                page.prerender = self.prerender
+        self._speed.on_nav(nav, config, files)
         return nav
 
     # Last (-100): the environment is final when the workers start filling templates.
     @event_priority(-100)
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment | None:
-        self._stop_prerender()  # every page's Markdown is rendered
-        if self.shared_nav is not None:
-            self.shared_nav.install(env)
-        if self.parallel_pages and self.nav is not None:
-            # The pages MkDocs' build goes through (the drafts too under `serve`).
-            inclusion = InclusionLevel.is_in_serve if self.command == "serve" else InclusionLevel.is_included
-            doc_files = files.documentation_pages(inclusion=inclusion)
-            # The workers fork inside start(), before self.templates is set: in them, this
-            # plugin's on_page_context fills nothing in.
-            self.templates = Templates.start(self.parallel_pages, config, self.nav, env, doc_files)
+        self._speed.on_env(env, config, files)
         return env
 
-    # Last (-100), after every Markdown extension and plugin has produced the page's HTML.
+    # Last (-100), after every Markdown extension and plugin has produced the page's HTML:
+    # sanitises what the core marked (GeneratedPage.sanitised, .regions) and fills the blocks.
     @event_priority(-100)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if self.edition is None:
-            return html
-        if _untrusted_page(page.file.src_uri):
-            # The editor's Markdown as rendered; the generated blocks are escaped as they are made.
-            cleaned = self.prerender.clean_content(page, html) if self.prerender is not None else None
-            html = clean_page_html(html) if cleaned is None else cleaned
         generated = self._generated(page)
-        return html if generated is None else generated.fill(html)
+        return html if generated is None else self._speed.fill(page, html, generated)
 
     # After the search plugin indexed the page (see GeneratedPage.unindexed).
     @event_priority(-100)
@@ -315,8 +252,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         generated = self._generated(page)
         if generated is not None and page.content is not None:
             page.content = generated.fill_unindexed(page.content)
-        if self.templates is not None:
-            self.templates.take(page, context)
+        self._speed.on_page_context(page, context)
         return context
 
     def _generated(self, page: Page) -> GeneratedPage | None:
@@ -333,8 +269,7 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         return add_to_head(output, extra)
 
     def _finish(self, *, config: MkDocsConfig) -> None:
-        self._stop_workers()
-        self.collector.restore()
+        self._speed.stop()
         if self.sharing is not None:
             try:
                 self.sharing.finish(Path(config.site_dir))
@@ -349,21 +284,22 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
     on_post_build = CombinedEvent(_finish, _fail_if_strict)
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._stop_workers()
-        self.collector.restore()
+        if self.speed is not None:
+            self.speed.stop()
         if self.sharing is not None:
             self.sharing.stop()
 
-    def _stop_workers(self) -> None:
-        self._stop_prerender()
-        self.nav, self.parallel_pages = None, []  # not kept alive between `serve` rebuilds
-        if self.templates is not None:
-            self.templates.stop()
-            self.filled = self.templates.filled
-            self.templates = None
+    @property
+    def _speed(self) -> SpeedPath:
+        assert self.speed is not None, "made in on_config"
+        return self.speed
 
-    def _stop_prerender(self) -> None:
-        if self.prerender is not None:
-            self.prerender.stop()
-            self.prerendered = self.prerender.applied
-            self.prerender = None
+    @property
+    def prerendered(self) -> int:
+        """Pages of the last build whose Markdown another process rendered."""
+        return self.speed.prerendered if self.speed is not None else 0
+
+    @property
+    def filled(self) -> int:
+        """Pages of the last build whose template another process filled."""
+        return self.speed.filled if self.speed is not None else 0

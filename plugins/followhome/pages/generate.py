@@ -78,9 +78,9 @@ class GeneratedPage:
     puts them in after the search plugin read the page, so a search lands on a story's
     own words and the search plugin does not parse thousands of listing cards and footers.
 
-    A page whose Markdown holds Markdown from ``brand.yml`` (the stories policy) is
-    ``sanitised``: :meth:`fill` runs the allowlist sanitiser over it before the blocks go
-    in, as the site build does for the bodies of stories and updates.
+    A page whose Markdown holds an editor's Markdown with raw HTML allowed (a story's or an
+    update's body, the stories policy from ``brand.yml``) is ``sanitised``: :meth:`fill`
+    runs the allowlist sanitiser over it before the blocks go in.
     """
 
     src_uri: str
@@ -385,7 +385,7 @@ class _Site:
                 '<footer class="fh-story-details">\n' + "\n".join(details) + "\n</footer>\n", indexed=False
             )
         )
-        return self.page(at, markdown)
+        return replace(self.page(at, markdown), sanitised=True)  # the customer's and editor's words
 
     def stories_listing(self) -> list[GeneratedPage]:
         stories = self.edition.stories(Channel.SITE)
@@ -464,7 +464,7 @@ class _Site:
                 indexed=False,
             )
         )
-        return self.page(at, markdown)
+        return replace(self.page(at, markdown), sanitised=True)  # the editor's words
 
     def value_pages(self, value: Value) -> list[GeneratedPage]:
         first = addresses.value(value.id)

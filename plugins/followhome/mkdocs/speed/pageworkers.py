@@ -30,8 +30,6 @@ from typing import Any, Generic, TypeVar
 
 from mkdocs.structure.pages import Page
 
-from followhome.cache import background
-
 R = TypeVar("R")
 LEAD = 4
 """How far ahead of the build a worker starts a page at first (so the build rarely waits)."""
@@ -42,7 +40,8 @@ STARTING = 10.0
 FREE, BY_BUILD = 0, 255
 """Who has claimed a page: no one, the build, or worker number n (1, 2, ...)."""
 SMALLEST_SHARE = 100
-"""Pages each process (the build's included) must have for workers to be worth starting."""
+"""Pages each process (the build's included) must have for workers to be worth starting
+(read by :mod:`followhome.mkdocs.speed.speedpath` when it decides)."""
 PIPE_BYTES = 1 << 20
 """Room in each worker's pipe, so a worker ahead of the build rarely waits to send."""
 
@@ -104,7 +103,7 @@ else:
 def _work(
     number: int, pages: Sequence[Page], work: Callable[[Page], object], shared: _Shared, writer: Connection
 ) -> None:
-    gc.freeze()  # see background._child
+    gc.freeze()  # see followhome.cache.background._child
     capture = _Capture()
     # Send what is logged back instead of printing it here, each record once.
     for name in ("mkdocs", ""):
@@ -139,8 +138,10 @@ def _work(
 
 
 class PageWorkers(Generic[R]):
-    """Workers doing ``work(page)`` for ``pages`` (in the build's order) ahead of the build;
-    :meth:`take` gives the build a page's result, or None when the build should do it."""
+    """``count`` forked workers doing ``work(page)`` for ``pages`` (in the build's order) ahead
+    of the build; :meth:`take` gives the build a page's result, or None when the build should
+    do it. Only :class:`followhome.mkdocs.speed.speedpath.SpeedPath` starts them, where its
+    decision allows."""
 
     def __init__(self, pages: Sequence[Page], work: Callable[[Page], R], count: int) -> None:
         context = multiprocessing.get_context("fork")
@@ -168,15 +169,6 @@ class PageWorkers(Generic[R]):
             writer.close()  # so the reader sees the end when the worker stops
             self.readers.append(reader)
             self.processes.append(process)
-
-    @classmethod
-    def start(cls, pages: Sequence[Page], work: Callable[[Page], R]) -> PageWorkers[R] | None:
-        """Workers for the other cores, or None if ``pages`` are too few (:data:`SMALLEST_SHARE`)
-        or fork() is not available."""
-        split = background.shares(pages, SMALLEST_SHARE)
-        if split is None or len(split) < 2:
-            return None
-        return cls(pages, work, len(split) - 1)
 
     def take(self, page: Page) -> Done[R] | None:
         """A worker's result for ``page``, or None if the build should do the page itself

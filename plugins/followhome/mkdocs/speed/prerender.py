@@ -1,15 +1,16 @@
 """Render the generated pages' Markdown on every core while MkDocs goes through them.
 
 MkDocs renders the pages one after the other in one process. Forked workers take pages
-ahead of it (see :mod:`followhome.mkdocs.pageworkers`) and render them with MkDocs' own
-``Page.render``, from the same Markdown, configuration and files, then run the sanitiser on
-story and update pages. When MkDocs reaches one of those pages, the page takes the result
-instead of rendering again, if its Markdown and meta are still what the worker rendered (a
-plugin that changed them gets an ordinary render). What the worker's render logged (a
-broken link, say) is logged again in the build's process at that point, so `--strict`
-counts it as before. Where fork() is not available, or a worker fails, MkDocs renders the
-pages itself. What a Markdown extension collects while rendering (cross-references, say)
-stays in the worker: such sites set ``parallel: false``.
+ahead of it (see :mod:`followhome.mkdocs.speed.pageworkers`) and render them with MkDocs' own
+``Page.render``, from the same Markdown, configuration and files, then fill in the generated
+blocks of the pages the core marked ``sanitised`` (sanitising them: the costly part). When
+MkDocs reaches one of those pages, the page takes the result instead of rendering again, if
+its Markdown and meta are still what the worker rendered (a plugin that changed them gets an
+ordinary render). What the worker's render logged (a broken link, say) is logged again in
+the build's process at that point, so `--strict` counts it as before. If a worker fails,
+MkDocs renders the pages itself. What a Markdown extension collects while rendering
+(cross-references, say) would stay in the worker: the speed path runs only with the
+extensions on its tested list (:mod:`followhome.mkdocs.speed.decision`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 from mkdocs.utils.meta import get_data
 
-from followhome.mkdocs.pageworkers import PageWorkers
+from followhome.mkdocs.speed.pageworkers import PageWorkers
 
-Clean = Callable[[Page, str], str | None]
-"""The sanitised content of a page, or None for a page that is not sanitised."""
+Fill = Callable[[Page, str], str | None]
+"""What ``on_page_content`` makes of a page's rendered HTML (sanitised, blocks filled in), done
+ahead by the workers; None for a page the build does itself (cheap, or not generated)."""
 
 
 @dataclass
@@ -42,7 +44,7 @@ class Rendered:
     anchor_ids: set[str] | None
     links_to_anchors: dict[str, dict[str, str]] | None
     """By the linked page's source path (File objects do not cross processes)."""
-    cleaned: str | None
+    filled: str | None
 
     def apply(self, page: Page, files: Files) -> None:
         page.content = self.content
@@ -57,7 +59,7 @@ class Rendered:
                     page.links_to_anchors[target] = links
 
 
-def _render(page: Page, config: MkDocsConfig, files: Files, clean: Clean) -> Rendered:
+def _render(page: Page, config: MkDocsConfig, files: Files, fill: Fill) -> Rendered:
     try:
         page.markdown, page.meta = get_data(page.file.content_string)
         config._current_page = page
@@ -72,7 +74,7 @@ def _render(page: Page, config: MkDocsConfig, files: Files, clean: Clean) -> Ren
             page._title_from_render,
             page.present_anchor_ids,
             None if links is None else {file.src_uri: anchors for file, anchors in links.items()},
-            clean(page, page.content),
+            fill(page, page.content),
         )
     finally:
         config._current_page = None
@@ -83,17 +85,16 @@ class Prerender:
 
     def __init__(self, workers: PageWorkers[Rendered]) -> None:
         self.workers = workers
-        self.cleaned: dict[str, tuple[str, str]] = {}
+        self.filled: dict[str, tuple[str, str]] = {}
         self.applied = 0
         """Pages that took a worker's result."""
 
     @classmethod
     def start(
-        cls, pages: Sequence[Page], config: MkDocsConfig, files: Files, clean: Clean
-    ) -> Prerender | None:
-        """Workers for the other cores, or None if not worth it."""
-        workers = PageWorkers.start(pages, lambda page: _render(page, config, files, clean))
-        return None if workers is None else cls(workers)
+        cls, pages: Sequence[Page], config: MkDocsConfig, files: Files, fill: Fill, count: int
+    ) -> Prerender:
+        """``count`` workers rendering ``pages`` ahead of the build."""
+        return cls(PageWorkers(pages, lambda page: _render(page, config, files, fill), count))
 
     def take(self, page: Page) -> Rendered | None:
         """The worker's result for ``page`` if it still applies, or None if MkDocs should render it."""
@@ -104,19 +105,20 @@ class Prerender:
         if result.markdown != page.markdown or result.meta != page.meta:
             return None
         done.replay()
-        if result.cleaned is not None:
-            self.cleaned[page.file.src_uri] = (result.content, result.cleaned)
+        if result.filled is not None:
+            self.filled[page.file.src_uri] = (result.content, result.filled)
         self.applied += 1
         return result
 
-    def clean_content(self, page: Page, html: str) -> str | None:
-        """The worker's sanitised content if ``html`` is still what it rendered, else None."""
-        rendered, cleaned = self.cleaned.pop(page.file.src_uri, (None, None))
-        return cleaned if rendered is html else None
+    def filled_content(self, page: Page, html: str) -> str | None:
+        """The worker's filled content if ``html`` is the very text it rendered (no plugin's
+        ``on_page_content`` replaced it), else None."""
+        rendered, filled = self.filled.pop(page.file.src_uri, (None, None))
+        return filled if rendered is html else None
 
     def stop(self) -> None:
         self.workers.stop()
-        self.cleaned = {}
+        self.filled = {}
         # `applied` stays: what this build's workers did
 
 

@@ -2,7 +2,7 @@
 
 Once every page's Markdown is rendered, MkDocs fills the theme's template for each page,
 one after the other: most of a large build's time. Forked workers fill the templates of the
-generated pages ahead of it (see :mod:`followhome.mkdocs.pageworkers`), with the steps of
+generated pages ahead of it (see :mod:`followhome.mkdocs.speed.pageworkers`), with the steps of
 MkDocs' own ``_build_page`` up to the template: the page made active, its context, every
 plugin's ``on_page_context``, the template the page names. When MkDocs reaches such a page,
 followhome's ``on_page_context`` (the last plugin's) gives the worker's HTML to MkDocs' render
@@ -10,7 +10,8 @@ of the template, if the page's content and title are what the worker had (else t
 is filled as usual). MkDocs then runs ``on_post_page`` and writes the file as always, and the
 plugins' ``on_page_context`` ran in the build's process as always (the search index is made
 there). What a plugin keeps from one page's template to the next would stay in the worker:
-such sites set ``parallel: false``.
+the speed path runs only with the plugins on its tested list
+(:mod:`followhome.mkdocs.speed.decision`).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from followhome.mkdocs.pageworkers import PageWorkers
+from followhome.mkdocs.speed.pageworkers import PageWorkers
 
 
 @dataclass
@@ -78,15 +79,13 @@ class Templates:
         nav: Navigation,
         env: Environment,
         doc_files: Sequence[File],
+        count: int,
     ) -> Templates | None:
-        """Workers for the other cores, or None if not worth it (or another plugin set the
-        environment's template class, which this would replace)."""
+        """``count`` workers filling the templates of ``pages`` ahead of the build, or None if
+        another plugin set the environment's template class, which this would replace."""
         if env.template_class is not Template:
             return None
-        workers = PageWorkers.start(pages, lambda page: _fill(page, config, nav, env, doc_files))
-        if workers is None:
-            return None
-        templates = cls(workers)
+        templates = cls(PageWorkers(pages, lambda page: _fill(page, config, nav, env, doc_files), count))
         templates._install(env)
         return templates
 
