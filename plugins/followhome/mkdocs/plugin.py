@@ -28,6 +28,7 @@ from followhome.mkdocs.context import add_to_head, cache_dir, display_prefix, pl
 from followhome.mkdocs.report import report_of
 from followhome.mkdocs.sharing import Sharing
 from followhome.mkdocs.speed import SpeedPath
+from followhome.mkdocs.speed.navcache import SharedNavigation
 from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import addresses
 from followhome.model.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
@@ -303,3 +304,8 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
     def filled(self) -> int:
         """Pages of the last build whose template another process filled."""
         return self.speed.filled if self.speed is not None else 0
+
+    @property
+    def shared_nav(self) -> SharedNavigation | None:
+        """The navigation partials the last build rendered once per folder, if it did."""
+        return self.speed.shared_nav if self.speed is not None else None
