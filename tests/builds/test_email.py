@@ -27,9 +27,12 @@ from followhome.email.snippets import SMS_LIMIT, SOCIAL_LIMIT, snippets
 from followhome.mkdocs.standalone import load_site
 from followhome.render.items import ItemRenderer, RenderedItem
 from tests.conftest import ROOT, TODAY, Project, copy_demo, run_tool
+from tests.golden_files import apply_diff, assert_same, diff_files, read_text, write_text
 from tests.helpers import demo_stories, minimal_project, story
 
 GOLDEN = Path(__file__).parents[1] / "golden" / "email"
+BASE_ESP = "buttondown"
+"""The service whose golden emails are kept in full; the others' are their differences from it."""
 SITE = "https://oakhill-corner-wines.example/"
 UNSUBSCRIBE_URL = "https://oakhill-corner-wines.example/unsubscribe/"
 
@@ -158,18 +161,26 @@ def _golden_outputs(site: Any, esp: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("esp", sorted(PROFILES))
 def test_golden_files(site: Any, esp: str, update_golden: bool) -> None:
+    """Every byte of every service's output: the full set for BASE_ESP in its folder; for each
+    other service, the lines where its output differs from BASE_ESP's (``<esp>.diff``, a
+    unified diff), applied to that set."""
     outputs = _golden_outputs(site, esp)
-    folder = GOLDEN / esp
-    if update_golden:
-        folder.mkdir(parents=True, exist_ok=True)
+    base = GOLDEN / BASE_ESP
+    recorded = GOLDEN / f"{esp}.diff"
+    if update_golden and esp == BASE_ESP:
         for name, text in outputs.items():
-            (folder / name).write_text(text, encoding="utf-8")
+            write_text(base / name, text)
+    elif update_golden:
+        write_text(recorded, diff_files(_golden_outputs(site, BASE_ESP), outputs, BASE_ESP, esp))
+    files = [base / name for name in outputs] + ([] if esp == BASE_ESP else [recorded])
+    missing = [str(path) for path in files if not path.is_file()]
+    assert not missing, f"missing {missing}; run pytest --update-golden and review the diff"
+    golden = {name: read_text(base / name) for name in outputs}
+    expected = golden if esp == BASE_ESP else apply_diff(golden, read_text(recorded))
     for name, text in outputs.items():
-        golden = folder / name
-        assert golden.is_file(), f"missing {golden}; run pytest --update-golden and review the diff"
-        assert text == golden.read_text(encoding="utf-8"), (
-            f"{esp}/{name} changed; review, then --update-golden"
-        )
+        assert_same(expected[name], text, f"{esp}/{name}", "review, then pytest --update-golden")
+    if esp != BASE_ESP:  # and the differences are recorded as --update-golden writes them
+        assert read_text(recorded) == diff_files(golden, outputs, BASE_ESP, esp)
 
 
 # --- merge tags, UTM, consent, disclosure -------------------------------------------------------
