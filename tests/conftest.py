@@ -93,6 +93,17 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_plugin_instances() -> Iterator[None]:
+    """MkDocs keeps the instance of a plugin with on_startup for the next load_config in the
+    process (that is how `mkdocs serve` keeps them across rebuilds): a test that told one it
+    runs under `serve` must not hand that instance to the next test."""
+    yield
+    from mkdocs.config.defaults import MkDocsConfig
+
+    MkDocsConfig.plugins.plugin_cache.clear()
+
+
 @pytest.fixture
 def demo(tmp_path: Path) -> Project:
     """A fresh copy of the demo project."""
