@@ -26,7 +26,7 @@ LAYERS = (
     ("model",),
     ("publishing",),
     ("render",),
-    ("pages", "feeds", "email", "tone"),
+    ("pages", "feeds", "email", "tone", "intake"),
     ("mkdocs",),
     ("cli",),
 )

@@ -56,6 +56,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     result = _load(content)
     for problem in result.problems:
         print(problem)
+    _print_advice(result)
     if result.problems:
         files = len({p.file for p in result.problems})
         noun = "problem" if len(result.problems) == 1 else "problems"
@@ -67,11 +68,23 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     edition = Edition(catalog, today)
     on_site = len(edition.stories(Channel.SITE))
+    drafts = sum(1 for s in catalog.stories if s.meta.status == "draft") + len(catalog.drafts)
     print(
-        f"Content is fine: {len(catalog.values)} values, {len(catalog.stories)} stories "
-        f"({on_site} on the site today), {len(catalog.updates)} updates."
+        f"Content is fine: {len(catalog.values)} values, {len(catalog.stories) + len(catalog.drafts)} stories "
+        f"({on_site} on the site today, {drafts} in draft), {len(catalog.updates)} updates."
     )
     return EXIT_OK
+
+
+def _print_advice(result: LoadResult) -> None:
+    """What drafts still need: advice, not problems (a draft never fails a check or a build)."""
+    if not result.advice:
+        return
+    drafts = sorted({a.file for a in result.advice})
+    noun = "draft still needs" if len(drafts) == 1 else "drafts still need"
+    print(f"\n{len(drafts)} {noun} work before publishing (advice, not errors):")
+    for advice in result.advice:
+        print(f"  {advice}")
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -87,6 +100,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if catalog:
         taken = (
             {s.id for s in catalog.stories}
+            | {d.id for d in catalog.drafts}
             | {t.id for t in catalog.tombstones}
             | {u.id for u in catalog.updates}
         )

@@ -192,6 +192,11 @@ class Composer:
             brand_name=self._brand_name,
             home_url=self._url(self.site_url, campaign),
             policy_url=self._url(self.site_url + addresses.url(addresses.POLICY), campaign),
+            share_url=(
+                self._url(self.site_url + addresses.url(addresses.SHARE), campaign)
+                if brand.channels.intake is not None
+                else None
+            ),
             promise=self._promise,
             intro=intro,
             body=body,

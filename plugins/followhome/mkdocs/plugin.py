@@ -33,6 +33,7 @@ from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import addresses
 from followhome.model.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
 from followhome.pages.cards import CardCache
+from followhome.pages.forms import qr_svg
 from followhome.pages.generate import GeneratedPage, SiteOptions, site_pages
 from followhome.pages.nav import nav
 from followhome.pages.notice import withdrawn_notice
@@ -210,6 +211,9 @@ class FollowhomePlugin(BasePlugin[FollowhomeConfig]):  # type: ignore[no-untyped
         if self.config.social_cards:
             self.sharing = Sharing(edition, CardCache(cache_dir(config) / "cards"))
             self.sharing.start()
+        if edition.catalog.brand.config.channels.intake is not None:
+            share_url = edition.catalog.brand.url + addresses.url(addresses.SHARE, config.use_directory_urls)
+            files.append(File.generated(config, addresses.SHARE_QR, content=qr_svg(share_url)))
         files.append(File.generated(config, COMPONENTS_CSS, content=components_css()))
         if BRAND_CSS in config.extra_css:
             palette = edition.catalog.brand.config.image.palette

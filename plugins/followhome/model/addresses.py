@@ -15,6 +15,12 @@ UPDATES = "updates/index.md"
 SUBSCRIBE = "subscribe.md"
 POLICY = "how-we-choose-stories.md"
 POLICY_TITLE = "How we collect and choose stories"
+SHARE = "share-your-story/index.md"
+SHARE_THANKS = "share-your-story/thanks.md"
+SHARE_QR = "share-your-story/qr.svg"
+WITHDRAW = "withdraw.md"
+"""The share-your-story form, its thank-you page and QR code, and the withdrawal form
+(generated only with ``channels.intake`` in brand.yml)."""
 
 
 _FEED_FILE = re.compile(
@@ -26,7 +32,11 @@ _FEED_FILE = re.compile(
 def generated_at_root(name: str) -> str | None:
     """What followhome generates at ``name`` in the site's root ("page", "feed"), if anything;
     ``stories.md`` would be the address of the stories listing."""
-    if name in (SUBSCRIBE, POLICY) or name in {f"{p.split('/')[0]}.md" for p in (VALUES, STORIES, UPDATES)}:
+    if name in (SUBSCRIBE, POLICY, WITHDRAW) or name in {
+        f"{p.split('/')[0]}.md" for p in (VALUES, STORIES, UPDATES, SHARE)
+    }:
+        return "page"
+    if name == SHARE.split("/")[0]:  # the share page's folder, with its QR code and thank-you page
         return "page"
     return "feed" if _FEED_FILE.fullmatch(name) else None
 

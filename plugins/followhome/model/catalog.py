@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from followhome.model.content import Brand, Story, Tombstone, Update, Value
+from followhome.model.content import Brand, Draft, Story, Tombstone, Update, Value
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,8 @@ class Catalog:
     """Markdown of ``index.md`` shown on the home page, below the promise."""
     tombstones: tuple[Tombstone, ...] = ()
     """Withdrawn stories with nothing personal left (see :func:`withdrawn_slugs`)."""
+    drafts: tuple[Draft, ...] = ()
+    """Stories in draft that still lack what publishing needs (complete drafts are in ``stories``)."""
     _values_by_id: Mapping[str, Value] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -25,6 +25,7 @@ from pydantic import (
     HttpUrl,
     StringConstraints,
     WithJsonSchema,
+    model_validator,
 )
 
 from followhome.model.text import strip_control
@@ -188,6 +189,84 @@ class FeedSettings(_Strict):
     )
 
 
+IntakeService = Literal["formspree", "netlify", "basin", "other"]
+HONEYPOTS: Mapping[str, str] = {"netlify": "bot-field"}
+"""Each form service's own name for the hidden field only robots fill (default ``_gotcha``)."""
+
+DEFAULT_CONSENT_WORDING: Mapping[Channel, str] = {
+    Channel.SITE: "Show my story on this website.",
+    Channel.FEED: "Include my story in this website's feeds, which people follow in feed-reader apps "
+    "and services that turn feeds into emails.",
+    Channel.EMAIL: "Include my story in the email letter we send to our subscribers.",
+    Channel.SOCIAL: "Share my story on our social media accounts.",
+}
+
+
+def _submission_address(value: object) -> object:
+    """Where the form posts: an https address, or http on this machine (for trying it out)."""
+    if isinstance(value, str):
+        text = value.strip()
+        host = re.match(r"^http://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)", text)
+        if not text.startswith("https://") and host is None:
+            raise ValueError(
+                f"'{text}' is not an https address: customers' words and contact details must not travel "
+                "unencrypted (http is accepted only for 127.0.0.1 and localhost, to try the form out)"
+            )
+        return text
+    return value
+
+
+FormAddress = Annotated[HttpUrl, BeforeValidator(_submission_address)]
+EMAIL_ADDRESS = r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$"
+
+
+class IntakeChannel(_Strict):
+    """``channels.intake``: the share-your-story form and where its submissions go."""
+
+    action: FormAddress | None = Field(
+        None,
+        description="Address of the form service that receives submissions by POST (Formspree, Netlify Forms, "
+        "Basin, a self-hosted endpoint), e.g. https://formspree.io/f/abcd1234",
+    )
+    email: Annotated[str, StringConstraints(strip_whitespace=True, pattern=EMAIL_ADDRESS)] | None = Field(
+        None,
+        description="With no form service: the address a mailto: form opens the customer's email program "
+        "with; the site needs nothing but static hosting",
+    )
+    service: IntakeService = Field(
+        "other", description="The form service at `action`: it names the hidden anti-spam field"
+    )
+    honeypot: Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_-]{0,40}$")] | None = Field(
+        None, description="Name of the hidden anti-spam field (default: _gotcha; bot-field for Netlify)"
+    )
+    thanks: HttpUrl | None = Field(
+        None,
+        description="The page your form service sends customers to after they submit (default: the "
+        "generated /share-your-story/thanks/ page; set the same address in the service's settings)",
+    )
+    consent_wording: dict[Channel, Sentence] = Field(
+        default_factory=dict,
+        description="Plain words for each consent box (site, feed, email, social); "
+        "the defaults are used for the channels left out",
+    )
+
+    @model_validator(mode="after")
+    def _one_destination(self) -> IntakeChannel:
+        if (self.action is None) == (self.email is None):
+            raise ValueError(
+                "needs exactly one of `action` (a form service's address) or `email` (a mailto: form); "
+                + ("both are set" if self.action else "neither is set")
+            )
+        return self
+
+    @property
+    def honeypot_name(self) -> str:
+        return self.honeypot or HONEYPOTS.get(self.service, "_gotcha")
+
+    def wording(self, channel: Channel) -> str:
+        return self.consent_wording.get(channel, DEFAULT_CONSENT_WORDING[channel])
+
+
 def _not_empty(value: object) -> object:
     # `email:` with nothing under it is null in YAML: say so instead of taking it for "no email".
     if value is None:
@@ -199,6 +278,9 @@ class Channels(_Strict):
     email: Annotated[EmailChannel | None, BeforeValidator(_not_empty)] = None
     social: list[SocialAccount] = Field(default_factory=list)
     feeds: Annotated[FeedSettings | None, BeforeValidator(_not_empty)] = None
+    intake: Annotated[IntakeChannel | None, BeforeValidator(_not_empty)] = Field(
+        None, description="The share-your-story form (see the README's 'Collecting stories')"
+    )
 
 
 class Contact(_Strict):
@@ -305,6 +387,50 @@ class StoryMeta(_Strict):
     substantiation: Substantiation | None = None
 
 
+class DraftCustomer(_Strict):
+    name: Line | None = None
+    show_as: ShowAs | None = None
+    role: Line | None = None
+    organization: Line | None = None
+    location: Line | None = None
+    avatar: str | None = None
+
+
+class DraftConsent(_Strict):
+    given: Day | None = None
+    channels: list[Channel] = Field(default_factory=list)
+    reference: Text | None = None
+    withdrawn: Day | None = None
+
+
+class DraftSource(_Strict):
+    channel: Text | None = None
+    received: Day | None = None
+    url: HttpUrl | None = None
+
+
+class DraftStoryMeta(_Strict):
+    """Front matter of a story still in draft, such as one ``followhome intake import`` wrote:
+    every field a published story needs may still be missing (``followhome check`` lists what
+    it needs as advice), but each field that is there must already be right."""
+
+    id: ItemId
+    status: Literal["draft"]
+    title: Line | None = None
+    date: When | None = None
+    updated: When | None = None
+    featured: bool = False
+    customer: DraftCustomer | None = None
+    quote: Passage | None = None
+    takeaway: Sentence | None = None
+    values: list[ValueId] = Field(default_factory=list)
+    consent: DraftConsent | None = None
+    connection: Connection | None = None
+    source: DraftSource | None = None
+    edited: bool = False
+    substantiation: Substantiation | None = None
+
+
 class WithdrawnConsent(_Strict):
     withdrawn: Day = Field(description="The day the customer took their consent back")
     reference: Text | None = Field(None, description="Where the withdrawal request is kept: an id")
@@ -400,6 +526,23 @@ class Story:
     updated: datetime | None = None
     blocked: tuple[str, ...] = ()
     """Trust rules this story breaks; a blocked story is published nowhere."""
+
+    @property
+    def id(self) -> str:
+        return self.meta.id
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A story in draft that a published story's rules would refuse: published nowhere, its id
+    taken, and what it still needs listed as advice."""
+
+    slug: str
+    meta: DraftStoryMeta
+    body: str
+    origin: Origin
+    needs: tuple[str, ...] = ()
+    """Dotted field paths a published story must have and this draft lacks or has wrong."""
 
     @property
     def id(self) -> str:

@@ -19,6 +19,8 @@ from followhome.model.content import (
     VALUE_ID_PATTERN,
     Brand,
     BrandConfig,
+    Draft,
+    DraftStoryMeta,
     Origin,
     Story,
     StoryMeta,
@@ -31,6 +33,7 @@ from followhome.model.content import (
     is_tombstone,
     to_aware,
 )
+from followhome.model.drafts import draft_advice, is_draft
 from followhome.model.fmcache import FrontMatterCache
 from followhome.model.frontmatter import Document, FrontMatterError, parse_document
 from followhome.model.problems import ContentError, Problem, sort_problems
@@ -63,6 +66,8 @@ class LoadResult:
     refused: frozenset[str] = frozenset()
     """Files under the content folder (relative POSIX paths) that must reach no output:
     links leading out of it, special files, stray files in the collection folders."""
+    advice: tuple[Problem, ...] = ()
+    """What drafts still need before they can be published: never a failure."""
 
     def require(self) -> Catalog:
         """The catalog; raise :class:`ContentError` if the brand could not be loaded."""
@@ -358,8 +363,8 @@ def _load_intro(reader: _Reader) -> str:
     return strip_control(doc.body) if doc else ""
 
 
-def _check_ids(reader: _Reader, items: Iterable[Story | Update | Tombstone]) -> None:
-    seen: dict[str, Story | Update | Tombstone] = {}
+def _check_ids(reader: _Reader, items: Iterable[Story | Update | Tombstone | Draft]) -> None:
+    seen: dict[str, Story | Update | Tombstone | Draft] = {}
     for item in items:
         first = seen.setdefault(item.id, item)
         if first is not item:
@@ -375,7 +380,7 @@ def _check_ids(reader: _Reader, items: Iterable[Story | Update | Tombstone]) -> 
             )
 
 
-def _check_case(reader: _Reader, folder: str, items: Iterable[Story | Update | Tombstone]) -> None:
+def _check_case(reader: _Reader, folder: str, items: Iterable[Story | Update | Tombstone | Draft]) -> None:
     """Two file names that differ only in case are one address on many systems (and Pages)."""
     seen: dict[str, str] = {}
     for item in items:
@@ -495,6 +500,32 @@ def _leave_out_broken(
     return kept, stories, updates
 
 
+def _load_drafts(
+    reader: _Reader, make_story: Callable[[str, StoryMeta, Document, Origin], Story]
+) -> tuple[list[Story], list[Draft], list[Problem]]:
+    """Stories in draft: complete ones become stories (published nowhere while in draft), the
+    others :class:`Draft` entities whose gaps are advice (see :mod:`followhome.model.drafts`)."""
+    complete: list[Story] = []
+    drafts: list[Draft] = []
+    advice: list[Problem] = []
+    for draft in reader.collection(
+        STORIES_DIR,
+        DraftStoryMeta,
+        lambda slug, meta, doc, origin: Draft(slug, meta, doc.body, origin),
+        only=lambda data: is_draft(data) and not is_tombstone(data),
+    ):
+        document = reader.document(reader.root / STORIES_DIR / f"{draft.slug}.md")
+        assert document is not None  # it was read and parsed a moment ago
+        meta, needs = validate(StoryMeta, document.meta, draft.origin.path)
+        if meta is not None:
+            complete.append(make_story(draft.slug, meta, document, draft.origin))
+            continue
+        found = draft_advice(draft, needs)
+        drafts.append(replace(draft, needs=tuple(p.field for p in found)))
+        advice += found
+    return complete, drafts, advice
+
+
 def load_content(
     content_dir: Path,
     display_prefix: str = "content",
@@ -519,19 +550,22 @@ def load_content(
         lambda slug, meta, doc, origin: Tombstone(slug, meta, origin),
         only=is_tombstone,
     )
-    stories = reader.collection(
-        STORIES_DIR,
-        StoryMeta,
-        lambda slug, meta, doc, origin: Story(
+
+    def make_story(slug: str, meta: StoryMeta, doc: Document, origin: Origin) -> Story:
+        return Story(
             slug,
             meta,
             doc.body,
             origin,
             published=to_aware(meta.date, tz),
             updated=to_aware(meta.updated, tz) if meta.updated else None,
-        ),
-        only=lambda data: not is_tombstone(data),
+        )
+
+    stories = reader.collection(
+        STORIES_DIR, StoryMeta, make_story, only=lambda data: not is_tombstone(data) and not is_draft(data)
     )
+    complete_drafts, drafts, advice = _load_drafts(reader, make_story)
+    stories = sorted([*stories, *complete_drafts], key=lambda s: s.origin.path)
     updates = reader.collection(
         UPDATES_DIR,
         UpdateMeta,
@@ -544,8 +578,8 @@ def load_content(
             updated=to_aware(meta.updated, tz) if meta.updated else None,
         ),
     )
-    _check_ids(reader, [*tombstones, *stories, *updates])  # a withdrawn id stays taken
-    _check_case(reader, STORIES_DIR, sorted([*stories, *tombstones], key=lambda i: i.origin.path))
+    _check_ids(reader, [*tombstones, *stories, *drafts, *updates])  # a withdrawn id stays taken
+    _check_case(reader, STORIES_DIR, sorted([*stories, *tombstones, *drafts], key=lambda i: i.origin.path))
     _check_case(reader, UPDATES_DIR, updates)
     _check_links(reader, values, [*stories, *updates])
     _check_consent(reader, stories)
@@ -559,7 +593,14 @@ def load_content(
             reader.problems += _icon_problems(values, icon_exists)
         intro = _load_intro(reader)
         values, kept, current = _leave_out_broken(reader, values, checked.stories, updates)
-        catalog = Catalog(brand, tuple(values), tuple(kept), tuple(current), intro, tuple(tombstones))
+        catalog = Catalog(
+            brand, tuple(values), tuple(kept), tuple(current), intro, tuple(tombstones), tuple(drafts)
+        )
     _memo.clear()
     _memo.update(reader.parsed)
-    return LoadResult(catalog, tuple(sort_problems(reader.problems)), frozenset(reader.tree.refused))
+    return LoadResult(
+        catalog,
+        tuple(sort_problems(reader.problems)),
+        frozenset(reader.tree.refused),
+        tuple(sort_problems(advice)),
+    )

@@ -8,13 +8,22 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from followhome.model.content import BrandConfig, StoryMeta, TombstoneMeta, UpdateMeta, ValueMeta
+from followhome.model.content import (
+    BrandConfig,
+    DraftStoryMeta,
+    StoryMeta,
+    TombstoneMeta,
+    UpdateMeta,
+    ValueMeta,
+)
 
 SCHEMA_DIR = Path(__file__).parent.parent / "schemas"
 MODELS: dict[str, Any] = {
     "brand": BrandConfig,
     "value": ValueMeta,
-    "story": StoryMeta | TombstoneMeta,  # a withdrawn story may be cut down to its tombstone
+    "story": StoryMeta
+    | DraftStoryMeta
+    | TombstoneMeta,  # a draft may be incomplete; a withdrawn story a tombstone
     "update": UpdateMeta,
 }
 

@@ -19,8 +19,10 @@ from markdown.extensions.toc import slugify
 from followhome.model import addresses
 from followhome.model.content import Channel, Story, Update, Value
 from followhome.model.text import strip_control
+from followhome.pages.forms import share_form, withdraw_form
 from followhome.pages.sharing import share_links
 from followhome.publishing.edition import Edition, story_channels
+from followhome.publishing.intake_form import form_wording
 from followhome.render.blocks import quote_block
 from followhome.render.feed_formats import FORMAT_NAMES, feed_path, value_feed_key
 from followhome.render.mdtext import attr, cell, human_date, inline, text_html, time_tag
@@ -269,6 +271,12 @@ class _Site:
     def policy_link_html(self, at: str) -> str:
         return f'<a href="{self.href(at, addresses.POLICY)}">{POLICY_TITLE}</a>'
 
+    def share_line(self, at: str) -> str:
+        """An invitation to the share form (only where ``channels.intake`` is set)."""
+        if self.catalog.brand.config.channels.intake is None:
+            return ""
+        return f"Have a story of your own? [Share your story]({addresses.link(at, addresses.SHARE)}).\n\n"
+
     def story_card(self, at: str, story: Story, level: int = 3) -> str:
         """The customer's words first, then the story's title and takeaway."""
         link = self.href(at, addresses.story(story.slug))
@@ -400,6 +408,7 @@ class _Site:
                 heading
                 + "What our customers told us, in their own words, newest first. "
                 + f"{self.policy_link(at)}.\n\n"
+                + self.share_line(at)
                 + self.follow_line(at, "stories", "new stories")
                 + (
                     self.html(f'<p class="fh-filter">Stories by value: {filters}</p>\n', indexed=False)
@@ -553,6 +562,7 @@ class _Site:
             parts.append(
                 f"[All stories]({addresses.link(at, addresses.STORIES)}) · {self.policy_link(at)}\n\n"
             )
+        parts.append(self.share_line(at))
         if latest:
             parts.append("## Latest updates\n\n")
             parts.append(self.html("\n".join(self.update_card(at, u) for u in latest), indexed=False))
@@ -602,12 +612,80 @@ class _Site:
                 description=f"How {self.brand_name} collects, checks and chooses customer stories",
             )
             + self.html(_title(POLICY_TITLE))
-            + f"{text.strip()}\n",
+            + f"{text.strip()}\n"
+            + (f"\n{share}" if (share := self.share_line(addresses.POLICY)) else ""),
         )
         return replace(page, sanitised=True)
 
+    def share(self) -> list[GeneratedPage]:
+        """The share-your-story form, its QR code, and the thank-you page (unless the brand has its own)."""
+        brand = self.catalog.brand
+        intake = brand.config.channels.intake
+        if intake is None:
+            return []
+        at = addresses.SHARE
+        wording = form_wording(brand, self.catalog.values, intake)
+        qr = self.href(at, addresses.SHARE_QR)
+        how = (
+            "Your email program opens with your story in a new message: send it from there. "
+            "If nothing opens, copy your story into an email to "
+            f"[{inline(intake.email)}](<mailto:{intake.email}>).\n\n"
+            if intake.email
+            else ""
+        )
+        form = share_form(
+            wording,
+            intake,
+            self.href(at, addresses.POLICY),
+            self.href(at, addresses.WITHDRAW),
+        )
+        pages = [
+            self.page(
+                at,
+                _page_front(title=wording.heading, description=f"Tell {self.brand_name} your story")
+                + f"# {inline(wording.heading)}\n\n{inline(wording.intro)}\n\n{how}"
+                + self.html(form)
+                + "## Print this page's address\n\n"
+                + self.html(
+                    f'<figure class="fh-qr"><img src="{qr}" width="200" height="200" '
+                    f'alt="QR code of this page\'s address"><figcaption>Scan to share your story: '
+                    f'<a href="{qr}">download the QR code (SVG)</a> for counter cards and receipts.'
+                    "</figcaption></figure>\n",
+                    indexed=False,
+                ),
+            )
+        ]
+        if intake.thanks is None and intake.email is None:
+            pages.append(
+                self.page(
+                    addresses.SHARE_THANKS,
+                    _page_front(title="Thank you", description="Your story reached us")
+                    + "# Thank you\n\n"
+                    + "Your story reached us. We read every one; if we would like to publish yours, we only do "
+                    "so where you allowed it, and you can change your mind at any time "
+                    f"([withdraw a story]({addresses.link(addresses.SHARE_THANKS, addresses.WITHDRAW)})).\n\n"
+                    f"[Back to the stories]({addresses.link(addresses.SHARE_THANKS, addresses.STORIES)})\n",
+                )
+            )
+        pages.append(self.withdraw_page())
+        return pages
+
+    def withdraw_page(self) -> GeneratedPage:
+        intake = self.catalog.brand.config.channels.intake
+        assert intake is not None
+        at = addresses.WITHDRAW
+        return self.page(
+            at,
+            _page_front(title="Withdraw a story", description=f"Take your story off {self.brand_name}'s site")
+            + "# Withdraw a story\n\n"
+            + "Changed your mind about a story you shared with us? Tell us which one, and we take it down "
+            "everywhere we published it: this site, our feeds, our email letter's archive and our social media "
+            "accounts. Emails already sent cannot be recalled. You do not need to give a reason.\n\n"
+            + self.html(withdraw_form(intake, self.href(at, addresses.POLICY))),
+        )
+
     def all_pages(self) -> list[GeneratedPage]:
-        pages = [self.home(), self.values_index(), self.subscribe(), self.policy()]
+        pages = [self.home(), self.values_index(), self.subscribe(), self.policy(), *self.share()]
         for value in self.catalog.values:
             pages.extend(self.value_pages(value))
         pages.extend(self.stories_listing())
