@@ -5,17 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import UTC, date, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
 from followhome.cli.digest import add_arguments as add_digest_arguments
 from followhome.cli.digest import run as run_digest
+from followhome.cli.intake import add_arguments as add_intake_arguments
+from followhome.intake.records import record_withdrawal
 from followhome.mkdocs.theme import icon_exists
 from followhome.model.content import Channel
 from followhome.model.loader import STORIES_DIR, LoadResult, load_content
 from followhome.model.scaffold import KINDS, ScaffoldError, scaffold
 from followhome.model.schema import SCHEMA_DIR, stale_schemas, write_schemas
-from followhome.model.withdraw import WithdrawError, withdraw
+from followhome.model.withdraw import Withdrawal, WithdrawError, withdraw
 from followhome.publishing.edition import Edition
 from followhome.publishing.today import TodayError, resolve_today
 from followhome.tone.check import scored_items
@@ -136,6 +138,7 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if done.already:
         print(f"{done.path.as_posix()} is withdrawn already (on {done.withdrawn}); nothing to remove.")
+        _record_withdrawal(Path(args.intake), done)
         return EXIT_OK
     if done.renamed_from is not None:
         print(
@@ -144,6 +147,7 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     print(f"Wrote the tombstone {done.path.as_posix()}: withdrawn {done.withdrawn}.")
     if done.removed:
         print(f"Removed: {', '.join(done.removed)}.")
+    _record_withdrawal(Path(args.intake), done)
     kept = "id, consent.withdrawn" + (", consent.reference" if done.reference else "")
     print(
         f"Kept: {kept}.\n"
@@ -152,6 +156,22 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
         "The old text is still in git history: see 'Withdrawing a story' in the README to remove it."
     )
     return EXIT_OK
+
+
+def _record_withdrawal(intake_dir: Path, done: Withdrawal) -> None:
+    """The withdrawal in the story's consent record, if it came in through the share form."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    recorded = record_withdrawal(intake_dir, done.item_id, done.reference, done.withdrawn, now)
+    if recorded is None:
+        print(
+            f"No consent record of this story in {intake_dir.as_posix()}/ (it did not come in by the share form)."
+        )
+        return
+    erased = f"; erased its {', '.join(recorded.erased)}" if recorded.erased else ""
+    print(
+        f"Recorded the withdrawal in {recorded.path.as_posix()}{erased}; kept who agreed, when, and to what "
+        "(proof of past consent)."
+    )
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -221,6 +241,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--rename", action="store_true", help="name the file by its id and leave no notice at the old address"
     )
     withdrawal.add_argument("--content", default="content", help="content folder (default: content)")
+    withdrawal.add_argument(
+        "--intake", default="intake", help="private folder of consent records (default: intake)"
+    )
     withdrawal.set_defaults(run=cmd_withdraw)
 
     schema = sub.add_parser("schema", help="write the JSON Schemas of the front matter")
@@ -241,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     tone.add_argument("--json", action="store_true", help="machine-readable output")
     tone.add_argument("--content", default="content", help="content folder (default: content)")
     tone.set_defaults(run=cmd_tone)
+
+    intake = sub.add_parser("intake", help="stories coming in: import share-form submissions as drafts")
+    add_intake_arguments(intake)
     return parser
 
 

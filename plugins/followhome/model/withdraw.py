@@ -37,6 +37,8 @@ class Withdrawal:
     renamed_from: Path | None = None
     already: bool = False
     """The file was a tombstone already."""
+    item_id: str = ""
+    """The story's permanent id (its consent record in ``intake/`` is found by it)."""
 
 
 def _story_data(path: Path, stories_dir: Path) -> tuple[dict[str, object], str]:
@@ -119,6 +121,7 @@ def withdraw(
         reference,
         renamed_from=path if target != path else None,
         already=not removed and target == path,
+        item_id=item_id,
     )
 
 

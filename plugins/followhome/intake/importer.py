@@ -1,0 +1,137 @@
+"""Submissions into draft stories, each once, with its consent record.
+
+Re-importing creates nothing new: a submission is known by its reference, found in the
+stories' front matter (drafts, published stories and withdrawn stories' tombstones alike, read
+as text so that a file with a mistake in it still counts) and in the consent records (so a
+draft the editor deleted, having rejected it, does not come back).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from followhome.cache.integrity import write_atomic
+from followhome.intake.drafts import draft_text, slug_for, story_id
+from followhome.intake.records import has_record, keep_wording, record_path, wording_on_record, write_record
+from followhome.intake.submission import Read, Submission, Where, WithdrawalRequest
+from followhome.intake.withdrawals import StoryOnDisk, find_story
+from followhome.publishing.intake_form import FormWording
+
+_FIELD = re.compile(r"^\s*(id|reference):\s*['\"]?(.*?)['\"]?\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Imported:
+    where: Where
+    path: Path
+    display: str
+    item_id: str
+    submission: Submission
+
+
+@dataclass(frozen=True)
+class Known:
+    where: Where
+    reference: str
+    at: str
+    """Where it went before: a story file, or its consent record when the file is gone."""
+
+
+@dataclass(frozen=True)
+class WithdrawalAdvice:
+    request: WithdrawalRequest
+    story: StoryOnDisk | None
+
+
+@dataclass
+class ImportReport:
+    imported: list[Imported] = field(default_factory=list)
+    known: list[Known] = field(default_factory=list)
+    withdrawals: list[WithdrawalAdvice] = field(default_factory=list)
+    unrecorded_wording: list[tuple[Where, str | None]] = field(default_factory=list)
+    """Submissions whose form version's wording is not in ``intake/forms/``."""
+
+
+def stories_on_disk(stories_dir: Path, display_prefix: str) -> list[StoryOnDisk]:
+    """Every story file's slug, id and consent reference, read as text (a file with a mistake
+    in its front matter still holds its id and reference)."""
+    found = []
+    for path in sorted(stories_dir.glob("*.md")) if stories_dir.is_dir() else []:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        head = text.split("\n---", 2)[0] if text.startswith("---") else ""
+        fields: dict[str, list[str]] = {}
+        for key, value in _FIELD.findall(head):
+            fields.setdefault(key, []).append(value)
+        found.append(
+            StoryOnDisk(
+                path.stem,
+                f"{display_prefix}/{path.name}",
+                (fields.get("id") or [""])[0],
+                tuple(fields.get("reference", ())),
+                _title(head),
+                withdrawn=re.search(r"^\s+withdrawn:", head, re.MULTILINE) is not None,
+            )
+        )
+    return found
+
+
+def _title(head: str) -> str:
+    match = re.search(r"^title:\s*['\"]?(.*?)['\"]?\s*$", head, re.MULTILINE)
+    return match.group(1) if match else ""
+
+
+def import_read(
+    read: Read,
+    stories_dir: Path,
+    display_prefix: str,
+    intake_dir: Path,
+    wording: FormWording | None,
+    tz: tzinfo,
+    now: datetime,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Write a draft and a consent record for each new submission of ``read``."""
+    report = ImportReport()
+    on_disk = stories_on_disk(stories_dir, display_prefix)
+    by_reference = {
+        ref: s.display + (" (withdrawn: it stays out)" if s.withdrawn else "")
+        for s in on_disk
+        for ref in s.references
+    }
+    taken_ids = {s.item_id for s in on_disk}
+    taken_slugs = {s.slug for s in on_disk}
+    for submission in read.submissions:
+        earlier = by_reference.get(submission.reference)
+        if earlier is None and has_record(intake_dir, submission.reference):
+            earlier = f"{record_path(intake_dir, submission.reference).as_posix()} (its story file is gone)"
+        if earlier is not None:
+            report.known.append(Known(submission.where, submission.reference, earlier))
+            continue
+        item_id = story_id(submission.reference, taken_ids)
+        slug = slug_for(submission, taken_slugs)
+        path = stories_dir / f"{slug}.md"
+        display = f"{display_prefix}/{slug}.md"
+        taken_ids.add(item_id)
+        taken_slugs.add(slug)
+        by_reference[submission.reference] = display
+        report.imported.append(Imported(submission.where, path, display, item_id, submission))
+        if wording is not None and submission.form_version == wording.version and not dry_run:
+            keep_wording(intake_dir, wording)
+        if not wording_on_record(intake_dir, submission.form_version) and not (
+            dry_run and wording is not None and submission.form_version == wording.version
+        ):
+            report.unrecorded_wording.append((submission.where, submission.form_version))
+        if dry_run:
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, draft_text(submission, item_id, tz).encode())
+        write_record(intake_dir, submission, item_id, display, now)
+    for request in read.withdrawals:
+        report.withdrawals.append(WithdrawalAdvice(request, find_story(request.story, on_disk)))
+    return report
