@@ -116,6 +116,10 @@ def problems_from(exc: ValidationError, model: type[BaseModel], path: str, locat
     for error in exc.errors():
         loc = tuple(error["loc"])
         message, fix = _explain(model, error)
+        if loc and loc[-1] == "[key]":  # a key of a mapping (consent_wording: {print: ...}), not a value
+            loc = loc[:-1]
+            message = f"'{loc[-1]}' is not a key this field takes: {message.removeprefix('expected ')}"
+            fix = f"rename `{loc[-1]}`" + fix.removeprefix("set `[key]`")
         # A missing top-level field has no line; a missing nested one points at its parent.
         line = None if error["type"] == "missing" and len(loc) == 1 else located.line_of(loc)
         problems.append(Problem(path, line, field_name(loc), message, fix))
