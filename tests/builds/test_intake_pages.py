@@ -12,23 +12,13 @@ from pathlib import Path
 import pytest
 from lxml import etree, html
 
+from followhome.intake.submission import FIELDS as SUBMISSION_FIELDS
 from followhome.model.loader import load_content
 from followhome.publishing.intake_form import form_wording
 from tests.conftest import Project, run_tool
 from tests.helpers import BRAND, minimal_project
 
-FIELDS = {
-    "words",
-    "title",
-    "name",
-    "show_as",
-    "role",
-    "location",
-    "values",
-    "consent",
-    "contact",
-    "form_version",
-}
+FIELDS = set(SUBMISSION_FIELDS)  # the importer's field names: the form must post exactly these
 
 
 def _form(site: Path, page: str) -> html.HtmlElement:
