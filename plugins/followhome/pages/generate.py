@@ -659,11 +659,14 @@ class _Site:
             pages.append(
                 self.page(
                     addresses.SHARE_THANKS,
-                    _page_front(title="Thank you", description="Your story reached us")
+                    _page_front(title="Thank you", description="Your message reached us")
                     + "# Thank you\n\n"
-                    + "Your story reached us. We read every one; if we would like to publish yours, we only do "
-                    "so where you allowed it, and you can change your mind at any time "
-                    f"([withdraw a story]({addresses.link(addresses.SHARE_THANKS, addresses.WITHDRAW)})).\n\n"
+                    + "Your message reached us.\n\n"
+                    "- **If you shared a story:** we read every one. If we would like to publish yours, we do "
+                    "so only where you allowed it, and you can change your mind at any time "
+                    f"([withdraw a story]({addresses.link(addresses.SHARE_THANKS, addresses.WITHDRAW)})).\n"
+                    "- **If you asked us to withdraw a story:** we take it down everywhere we published it, "
+                    "and tell you when it is gone if you left us a way to reach you.\n\n"
                     f"[Back to the stories]({addresses.link(addresses.SHARE_THANKS, addresses.STORIES)})\n",
                 )
             )
