@@ -24,7 +24,8 @@ def test_check_passes_on_the_demo_content() -> None:
     run = _run("check", cwd=ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
     assert re.search(
-        r"Content is fine: 5 values, \d+ stories \(\d+ on the site today, \d+ in draft\), \d+ updates\.", run.stdout
+        r"Content is fine: 5 values, \d+ stories \(\d+ on the site today, \d+ in draft\), \d+ updates\.",
+        run.stdout,
     )
 
 

@@ -90,6 +90,8 @@ def _print_report(read: Read, report: ImportReport, intake_dir: Path, dry_run: b
         for item in report.imported:
             ticked = ", ".join(c.value for c in item.submission.consent) or "nothing ticked"
             print(f"  {item.display}  ({item.item_id}; {item.where}; consent: {ticked})")
+            for note in item.submission.notes:
+                print(f"    Note: {note}")
         if not dry_run:
             print(
                 f"Consent records: {intake_dir.as_posix()}/consent/ (private: git-ignored, never published)."
@@ -123,13 +125,16 @@ def _print_report(read: Read, report: ImportReport, intake_dir: Path, dry_run: b
                 )
             else:
                 print(f"  followhome withdraw {advice.story.display}    # {advice.request.where}")
+    skipped = len({p.where for p in read.problems})
     if read.problems:
-        print(f"Skipped ({len(read.problems)}), fix and import again:", file=sys.stderr)
+        problems = f"{len(read.problems)} problem{'s' if len(read.problems) != 1 else ''}"
+        rows = f"{skipped} row{'s' if skipped != 1 else ''}"
+        print(f"Skipped {rows} ({problems}); fix them and import again:", file=sys.stderr)
         for problem in read.problems:
             print(f"  {problem}", file=sys.stderr)
     summary = (
         f"{len(report.imported)} imported, {len(report.known)} already imported, "
-        f"{len(read.spam)} spam, {len(report.withdrawals)} withdrawal requests, {len(read.problems)} skipped."
+        f"{len(read.spam)} spam, {len(report.withdrawals)} withdrawal requests, {skipped} skipped."
     )
     print(("Dry run, nothing written: " if dry_run else "") + summary)
 

@@ -18,9 +18,13 @@ from followhome.intake.drafts import draft_text, slug_for, story_id
 from followhome.intake.records import has_record, keep_wording, record_path, wording_on_record, write_record
 from followhome.intake.submission import Read, Submission, Where, WithdrawalRequest
 from followhome.intake.withdrawals import StoryOnDisk, find_story
+from followhome.model.frontmatter import FrontMatterError, parse_document
+from followhome.model.yamlio import YamlSyntaxError
 from followhome.publishing.intake_form import FormWording
 
-_FIELD = re.compile(r"^\s*(id|reference):\s*['\"]?(.*?)['\"]?\s*$", re.MULTILINE)
+_TOP_ID = re.compile(r"^id:\s*['\"]?([^'\"\s]+)", re.MULTILINE)
+_CONSENT_BLOCK = re.compile(r"^consent:[^\n]*\n(?:[ \t]+[^\n]*\n?)*", re.MULTILINE)
+_REFERENCE = re.compile(r"^[ \t]+reference:\s*['\"]?(.*?)['\"]?\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -56,34 +60,48 @@ class ImportReport:
 
 
 def stories_on_disk(stories_dir: Path, display_prefix: str) -> list[StoryOnDisk]:
-    """Every story file's slug, id and consent reference, read as text (a file with a mistake
-    in its front matter still holds its id and reference)."""
+    """Every story file's slug, id, consent reference and title. A file whose front matter does
+    not parse still counts: its top-level ``id:`` and ``consent``'s ``reference:`` lines are
+    read as text (never a line of a quote that happens to say ``reference:``)."""
     found = []
     for path in sorted(stories_dir.glob("*.md")) if stories_dir.is_dir() else []:
         try:
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        head = text.split("\n---", 2)[0] if text.startswith("---") else ""
-        fields: dict[str, list[str]] = {}
-        for key, value in _FIELD.findall(head):
-            fields.setdefault(key, []).append(value)
-        found.append(
-            StoryOnDisk(
-                path.stem,
-                f"{display_prefix}/{path.name}",
-                (fields.get("id") or [""])[0],
-                tuple(fields.get("reference", ())),
-                _title(head),
-                withdrawn=re.search(r"^\s+withdrawn:", head, re.MULTILINE) is not None,
-            )
-        )
+        found.append(_story_on_disk(path.stem, f"{display_prefix}/{path.name}", text))
     return found
 
 
-def _title(head: str) -> str:
-    match = re.search(r"^title:\s*['\"]?(.*?)['\"]?\s*$", head, re.MULTILINE)
-    return match.group(1) if match else ""
+def _story_on_disk(slug: str, display: str, text: str) -> StoryOnDisk:
+    try:
+        data = parse_document(text).meta.data
+    except (FrontMatterError, YamlSyntaxError):
+        data = None
+    if isinstance(data, dict):
+        consent = data.get("consent") if isinstance(data.get("consent"), dict) else {}
+        assert isinstance(consent, dict)
+        reference = consent.get("reference")
+        return StoryOnDisk(
+            slug,
+            display,
+            str(data.get("id") or ""),
+            (str(reference),) if reference else (),
+            str(data.get("title") or ""),
+            withdrawn=consent.get("withdrawn") is not None,
+        )
+    head = text.split("\n---", 1)[0]
+    item_id = _TOP_ID.search(head)
+    block = _CONSENT_BLOCK.search(head)
+    reference = _REFERENCE.search(block.group(0)) if block else None
+    return StoryOnDisk(
+        slug,
+        display,
+        item_id.group(1) if item_id else "",
+        (reference.group(1),) if reference else (),
+        "",
+        withdrawn=block is not None and "withdrawn:" in block.group(0),
+    )
 
 
 def import_read(

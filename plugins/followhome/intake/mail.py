@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import email.policy
 import mailbox
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.errors import MessageError
@@ -56,9 +57,15 @@ def read_mbox(data: bytes, path: Path, file: str, settings: Settings, read: Read
     box = mailbox.mbox(path, create=False)
     try:
         for number, key in enumerate(box.iterkeys(), start=1):
-            record(read, _message(box.get_bytes(key), Where(file, number), settings))
+            record(read, _message(_unquote_from(box.get_bytes(key)), Where(file, number), settings))
     finally:
         box.close()
+
+
+def _unquote_from(raw: bytes) -> bytes:
+    """A body line a mail program wrote as ``>From …`` in the mailbox (so it would not start a
+    new message) back as the customer wrote it: one ``>`` removed, as mboxrd readers do."""
+    return re.sub(rb"(?m)^>(>*From )", rb"\1", raw)
 
 
 _MAIL_ERRORS = (ValueError, TypeError, IndexError, LookupError, AttributeError, MessageError)

@@ -34,7 +34,13 @@ def draft_advice(draft: Draft, needs: Iterable[Problem]) -> list[Problem]:
         for p in needs
         if p.field != "status"
     ]
+    customer = draft.meta.customer
     texts = [("quote", draft.meta.quote or ""), ("title", draft.meta.title or ""), ("body", draft.body)]
+    texts += [
+        (f"customer.{name}", getattr(customer, name) or "")
+        for name in ("name", "role", "organization", "location")
+        if customer is not None
+    ]
     for field, text in texts:
         for pattern, what in ((EMAIL, "an email address"), (PHONE, "a phone number")):
             if pattern.search(text):

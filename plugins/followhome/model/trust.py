@@ -70,7 +70,7 @@ def _story_texts(story: Story) -> Iterator[tuple[str, str]]:
     yield "quote", meta.quote
     yield "takeaway", meta.takeaway
     yield "body", story.body
-    for name in ("role", "organization", "location"):
+    for name in ("name", "role", "organization", "location"):
         value = getattr(meta.customer, name)
         if value:
             yield f"customer.{name}", value

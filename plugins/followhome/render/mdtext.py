@@ -11,6 +11,9 @@ from followhome.model.text import strip_control
 _INLINE = re.compile(r"([\\`*_\[\]{}])")
 _BLOCK_START = re.compile(r"^([#>+\-])")
 _LIST_NUMBER = re.compile(r"^(\d+)\.")
+_EXTENSION_START = re.compile(r"^([!?~])")
+"""``!!!`` and ``???`` start admonitions and details, ``~~~`` a fenced code block: the first
+character becomes an entity (Python-Markdown has no backslash escape for ``?`` and ``~``)."""
 
 
 def _flat(text: str) -> str:
@@ -24,6 +27,7 @@ def inline(text: str) -> str:
     escaped = html.escape(flat, quote=False)
     escaped = _INLINE.sub(r"\\\1", escaped)
     escaped = _BLOCK_START.sub(r"\\\1", escaped)
+    escaped = _EXTENSION_START.sub(lambda m: f"&#{ord(m.group(1))};", escaped)
     return _LIST_NUMBER.sub(r"\1\\.", escaped)
 
 
