@@ -82,6 +82,7 @@ def test_share_page_is_linked_from_home_stories_and_policy(built_demo: Project) 
         ("index.html", "share-your-story/"),
         ("stories/index.html", "../share-your-story/"),
         ("how-we-choose-stories/index.html", "../share-your-story/"),
+        ("how-we-choose-stories/index.html", "../withdraw/"),
     ]:
         tree = html.fromstring((built_demo.site / page).read_text(encoding="utf-8"))
         assert tree.xpath(f"//article//a[@href='{href}']"), page

@@ -271,11 +271,19 @@ class _Site:
     def policy_link_html(self, at: str) -> str:
         return f'<a href="{self.href(at, addresses.POLICY)}">{POLICY_TITLE}</a>'
 
-    def share_line(self, at: str) -> str:
-        """An invitation to the share form (only where ``channels.intake`` is set)."""
+    def share_line(self, at: str, withdraw: bool = False) -> str:
+        """An invitation to the share form (only where ``channels.intake`` is set); with
+        ``withdraw``, the way to take a story back too."""
         if self.catalog.brand.config.channels.intake is None:
             return ""
-        return f"Have a story of your own? [Share your story]({addresses.link(at, addresses.SHARE)}).\n\n"
+        back = (
+            f" Changed your mind about one? [Withdraw a story]({addresses.link(at, addresses.WITHDRAW)})."
+            if withdraw
+            else ""
+        )
+        return (
+            f"Have a story of your own? [Share your story]({addresses.link(at, addresses.SHARE)}).{back}\n\n"
+        )
 
     def story_card(self, at: str, story: Story, level: int = 3) -> str:
         """The customer's words first, then the story's title and takeaway."""
@@ -613,7 +621,7 @@ class _Site:
             )
             + self.html(_title(POLICY_TITLE))
             + f"{text.strip()}\n"
-            + (f"\n{share}" if (share := self.share_line(addresses.POLICY)) else ""),
+            + (f"\n{share}" if (share := self.share_line(addresses.POLICY, withdraw=True)) else ""),
         )
         return replace(page, sanitised=True)
 
