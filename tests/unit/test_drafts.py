@@ -37,7 +37,10 @@ def test_incomplete_draft_is_advice_not_a_problem(tmp_path: Path) -> None:
     assert problems == []
     fields = {line.split(": ", 2)[1] for line in advice}
     assert {"date", "title", "takeaway", "values", "consent.channels", "quote"} <= fields
-    assert any("looks like a phone number" in line for line in advice)
+    assert any("quote: before publishing: holds a phone number (07700 900123)" in line for line in advice)
+    assert any(
+        "consent.channels: before publishing: the customer agreed to no channel" in line for line in advice
+    )
     assert all(line.startswith("content/stories/ana.md") and "before publishing" in line for line in advice)
     assert [d.id for d in catalog.drafts] == ["s-1a2b3c4d"]  # type: ignore[attr-defined]
     assert catalog.stories == ()  # type: ignore[attr-defined]
@@ -64,3 +67,12 @@ def test_a_complete_draft_is_a_story_published_nowhere(tmp_path: Path) -> None:
     problems, advice, catalog = _load(tmp_path, {"ada.md": story(status="draft")})
     assert problems == [] and advice == []
     assert [s.meta.status for s in catalog.stories] == ["draft"]  # type: ignore[attr-defined]
+
+
+def test_a_complete_draft_breaking_a_trust_rule_is_advice_until_published(tmp_path: Path) -> None:
+    text = story(status="draft", quote="Ring me on 07700 900123.")
+    problems, advice, _ = _load(tmp_path, {"ada.md": text})
+    assert problems == []
+    assert any("quote: before publishing: publishes a phone number" in line for line in advice)
+    problems, _, _ = _load(tmp_path / "again", {"ada.md": text.replace("status: draft", "status: published")})
+    assert any("quote: publishes a phone number" in line for line in problems)

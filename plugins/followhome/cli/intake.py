@@ -78,7 +78,7 @@ def run_import(args: argparse.Namespace) -> int:
     _print_report(read, report, Path(args.intake), args.dry_run)
     if report.imported and not args.dry_run:
         _print_advice(content, {i.display for i in report.imported})
-    return EXIT_SKIPPED if read.problems else EXIT_OK
+    return EXIT_SKIPPED if read.problems or report.conflicts else EXIT_OK
 
 
 def _print_report(read: Read, report: ImportReport, intake_dir: Path, dry_run: bool) -> None:
@@ -125,12 +125,13 @@ def _print_report(read: Read, report: ImportReport, intake_dir: Path, dry_run: b
                 )
             else:
                 print(f"  followhome withdraw {advice.story.display}    # {advice.request.where}")
-    skipped = len({p.where for p in read.problems})
-    if read.problems:
-        problems = f"{len(read.problems)} problem{'s' if len(read.problems) != 1 else ''}"
+    problems = [*read.problems, *report.conflicts]
+    skipped = len({p.where for p in problems})
+    if problems:
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
         rows = f"{skipped} row{'s' if skipped != 1 else ''}"
-        print(f"Skipped {rows} ({problems}); fix them and import again:", file=sys.stderr)
-        for problem in read.problems:
+        print(f"Skipped {rows} ({count}); fix them and import again:", file=sys.stderr)
+        for problem in problems:
             print(f"  {problem}", file=sys.stderr)
     summary = (
         f"{len(report.imported)} imported, {len(report.known)} already imported, "

@@ -115,4 +115,11 @@ def _csv_row(cells: list[str], header: list[str], where: Where, settings: Settin
     ctx = RowContext(where, "web-form", "generic", settings, words_column="words" in header)
     reference, note = generic_reference(raw)
     notes = [note] if note else []
+    if "consent" not in header:  # unticked boxes are not sent, but a missing column is worth saying
+        notes.append("the file has no 'consent' column: taken as nothing ticked, so it is published nowhere")
+    unread = [name for name in header if name and name not in known]
+    if unread and where.row == 1:
+        notes.append(
+            f"column{'s' if len(unread) > 1 else ''} {', '.join(unread)} not read: not the form's fields"
+        )
     record(read, check_row(raw, ctx, reference, parse_iso(raw, "submitted_at", ctx), notes))

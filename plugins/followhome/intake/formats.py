@@ -128,12 +128,20 @@ def _read_file(path: Path, source: Source, settings: Settings, read: Read) -> No
 # JSON ----------------------------------------------------------------------------------------
 
 
+def _loads(text: str) -> object:
+    """``json.loads``, with JSON nested too deeply for Python's stack as a JSON error."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise json.JSONDecodeError("nested too deeply", text, 0) from None
+
+
 def _ndjson(text: str) -> Iterator[tuple[int, object]]:
     """Each non-blank line's value (or JSON error) with its line number."""
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             try:
-                yield number, json.loads(line)
+                yield number, _loads(line)
             except json.JSONDecodeError as error:
                 yield number, error
 
@@ -144,11 +152,11 @@ def _json_rows(text: str, kind_: Kind, file: str, read: Read) -> tuple[Kind, lis
     if kind_ == "ndjson":
         return kind_, list(_ndjson(text))
     try:
-        value = json.loads(text)
+        value = _loads(text)
     except json.JSONDecodeError as error:
         first = next(line for line in text.splitlines() if line.strip())
         try:
-            ndjson = error.msg == "Extra data" or isinstance(json.loads(first), dict)
+            ndjson = error.msg == "Extra data" or isinstance(_loads(first), dict)
         except json.JSONDecodeError:
             ndjson = False
         if ndjson:

@@ -15,8 +15,15 @@ from pathlib import Path
 
 from followhome.cache.integrity import write_atomic
 from followhome.intake.drafts import draft_text, slug_for, story_id
-from followhome.intake.records import has_record, keep_wording, record_path, wording_on_record, write_record
-from followhome.intake.submission import Read, Submission, Where, WithdrawalRequest
+from followhome.intake.records import (
+    has_record,
+    keep_wording,
+    record_path,
+    recorded_submission,
+    wording_on_record,
+    write_record,
+)
+from followhome.intake.submission import Read, RowProblem, Submission, Where, WithdrawalRequest
 from followhome.intake.withdrawals import StoryOnDisk, find_story
 from followhome.model.frontmatter import FrontMatterError, parse_document
 from followhome.model.yamlio import YamlSyntaxError
@@ -56,6 +63,8 @@ class ImportReport:
     known: list[Known] = field(default_factory=list)
     withdrawals: list[WithdrawalAdvice] = field(default_factory=list)
     unrecorded_wording: list[tuple[Where, str | None]] = field(default_factory=list)
+    conflicts: list[RowProblem] = field(default_factory=list)
+    """Submissions reusing an imported one's reference with other words or consent: skipped."""
     """Submissions whose form version's wording is not in ``intake/forms/``."""
 
 
@@ -104,6 +113,10 @@ def _story_on_disk(slug: str, display: str, text: str) -> StoryOnDisk:
     )
 
 
+def _what_was_said(submission: Submission) -> tuple[str, tuple[str, ...]]:
+    return " ".join(submission.words.split()), tuple(c.value for c in submission.consent)
+
+
 def import_read(
     read: Read,
     stories_dir: Path,
@@ -124,13 +137,29 @@ def import_read(
     }
     taken_ids = {s.item_id for s in on_disk}
     taken_slugs = {s.slug for s in on_disk}
+    this_run: dict[str, Submission] = {}
     for submission in read.submissions:
         earlier = by_reference.get(submission.reference)
         if earlier is None and has_record(intake_dir, submission.reference):
             earlier = f"{record_path(intake_dir, submission.reference).as_posix()} (its story file is gone)"
         if earlier is not None:
-            report.known.append(Known(submission.where, submission.reference, earlier))
+            before = this_run.get(submission.reference) or recorded_submission(
+                intake_dir, submission.reference
+            )
+            if before is not None and _what_was_said(before) != _what_was_said(submission):
+                report.conflicts.append(
+                    RowProblem(
+                        submission.where,
+                        "id",
+                        f"'{submission.reference}' was imported before ({earlier}) with other words or consent",
+                        "give each submission its own id; if the customer changed their story or consent, "
+                        "edit the story and its consent by hand",
+                    )
+                )
+            else:
+                report.known.append(Known(submission.where, submission.reference, earlier))
             continue
+        this_run[submission.reference] = submission
         item_id = story_id(submission.reference, taken_ids)
         slug = slug_for(submission, taken_slugs)
         path = stories_dir / f"{slug}.md"

@@ -119,7 +119,7 @@ def _parse(data: bytes, ctx: RowContext) -> _Parsed | RowProblem:
         )
     notes: list[str] = []
     raw, repeated = body_fields(_plain_text(body), ctx.settings.honeypot, notes)
-    if "contact" not in raw:
+    if not str(raw.get("contact") or "").strip():  # the form always sends the line, empty or not
         sender = _sender(msg)
         if sender:
             raw["contact"] = sender
@@ -196,6 +196,14 @@ def body_fields(text: str, honeypot: str, notes: list[str]) -> tuple[dict[str, o
             values = raw[current]
             if isinstance(values, list) and line.strip():
                 values[-1] = f"{values[-1]}\n{line}"
+    if not raw:
+        # A plain email (the share page's advice when no mail program opens): all of it is the story.
+        words = text.split("\n-- \n", 1)[0].strip()
+        if words:
+            notes.append(
+                "the message holds no form fields: all of its text is taken as the story, nothing ticked"
+            )
+            return {"words": words}, repeated
     if stray:
         notes.append("text before the form's first field was left out")
     return raw, repeated

@@ -18,7 +18,8 @@ from pathlib import Path
 import yaml
 
 from followhome.cache.integrity import write_atomic
-from followhome.intake.submission import Submission
+from followhome.intake.submission import Submission, Where
+from followhome.model.content import Channel
 from followhome.publishing.intake_form import FormWording
 
 CONSENT_DIR = "consent"
@@ -92,6 +93,29 @@ def write_record(
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(path, _dump(data, HEADER))
     return path
+
+
+def recorded_submission(intake_dir: Path, reference: str) -> Submission | None:
+    """What the record of ``reference`` says was submitted (words and boxes), to tell a
+    re-import of the same submission from another one reusing its id; None without a record
+    or once a withdrawal erased the words."""
+    path = record_path(intake_dir, reference)
+    if not path.is_file():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict) or not isinstance(data.get("words"), str):
+        return None
+    agreed = data.get("agreed") if isinstance(data.get("agreed"), list) else []
+    assert isinstance(agreed, list)
+    return Submission(
+        Where(path.as_posix(), 0),
+        reference,
+        datetime.fromisoformat(str(data.get("received"))),
+        "web-form",
+        "record",
+        data["words"],
+        consent=tuple(Channel(c) for c in agreed if c in {ch.value for ch in Channel}),
+    )
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,12 @@ become errors once the editor sets ``status: published``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
-from followhome.model.content import Draft
+from followhome.model.content import Brand, Draft
 from followhome.model.problems import Problem
-from followhome.model.trust import EMAIL, PHONE
+from followhome.model.trust import contact_details
 
 
 def is_draft(data: object) -> bool:
@@ -20,39 +21,59 @@ def is_draft(data: object) -> bool:
     return isinstance(data, dict) and data.get("status") == "draft"
 
 
-def draft_advice(draft: Draft, needs: Iterable[Problem]) -> list[Problem]:
-    """The published-story problems of ``draft`` as advice, plus contact details in its words."""
-    advice = [
-        Problem(
-            p.file,
-            p.line,
-            p.field,
-            f"before publishing: {p.message}",
-            p.fix,
-            blocks=False,
+_FIXES = {
+    "consent.channels": (
+        "the customer agreed to no channel, so it can be published nowhere",
+        "ask the customer where it may appear and record their answer; never tick a channel for them",
+    ),
+    "customer.show_as": (
+        "how the customer may be named is not known",
+        "ask the customer (full, first-name, initials or anonymous); never choose for them",
+    ),
+}
+"""Gaps an editor must not fill in for the customer: the advice says whom to ask."""
+
+
+def _draft_texts(draft: Draft) -> Iterator[tuple[str, str]]:
+    """(field, text) of everything the draft would publish in words."""
+    meta = draft.meta
+    for field, text in (("title", meta.title), ("quote", meta.quote), ("takeaway", meta.takeaway)):
+        if text:
+            yield field, text
+    yield "body", draft.body
+    if meta.customer is not None:
+        for name in ("name", "role", "organization", "location"):
+            if value := getattr(meta.customer, name):
+                yield f"customer.{name}", value
+    if meta.connection:
+        yield "connection.note", meta.connection.note
+
+
+def draft_advice(draft: Draft, needs: Iterable[Problem], brand: Brand | None) -> list[Problem]:
+    """The published-story problems of ``draft`` as advice, plus contact details in its words
+    (found as the trust rules find them once it is published)."""
+    advice = []
+    for p in needs:
+        if p.field == "status":
+            continue
+        message, fix = _FIXES.get(p.field, (p.message, p.fix))
+        advice.append(Problem(p.file, p.line, p.field, f"before publishing: {message}", fix, blocks=False))
+    if brand is None:
+        return advice
+    for field, what in contact_details(_draft_texts(draft), brand):
+        advice.append(
+            Problem(
+                draft.origin.path,
+                draft.origin.line_of(*field.split(".")),
+                field,
+                f"before publishing: holds {what}",
+                "remove the customer's contact details from their words; a published story with them is refused",
+                blocks=False,
+            )
         )
-        for p in needs
-        if p.field != "status"
-    ]
-    customer = draft.meta.customer
-    texts = [("quote", draft.meta.quote or ""), ("title", draft.meta.title or ""), ("body", draft.body)]
-    texts += [
-        (f"customer.{name}", getattr(customer, name) or "")
-        for name in ("name", "role", "organization", "location")
-        if customer is not None
-    ]
-    for field, text in texts:
-        for pattern, what in ((EMAIL, "an email address"), (PHONE, "a phone number")):
-            if pattern.search(text):
-                advice.append(
-                    Problem(
-                        draft.origin.path,
-                        draft.origin.line_of(field),
-                        field,
-                        f"before publishing: holds what looks like {what}",
-                        "remove the customer's contact details from their words; a published story with them "
-                        "is refused",
-                        blocks=False,
-                    )
-                )
     return advice
+
+
+def as_advice(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems of a complete draft (trust rules, links) as advice: a draft never fails."""
+    return [replace(p, message=f"before publishing: {p.message}", blocks=False) for p in problems]

@@ -33,7 +33,7 @@ from followhome.model.content import (
     is_tombstone,
     to_aware,
 )
-from followhome.model.drafts import draft_advice, is_draft
+from followhome.model.drafts import as_advice, draft_advice, is_draft
 from followhome.model.fmcache import FrontMatterCache
 from followhome.model.frontmatter import Document, FrontMatterError, parse_document
 from followhome.model.problems import ContentError, Problem, sort_problems
@@ -501,7 +501,7 @@ def _leave_out_broken(
 
 
 def _load_drafts(
-    reader: _Reader, make_story: Callable[[str, StoryMeta, Document, Origin], Story]
+    reader: _Reader, brand: Brand | None, make_story: Callable[[str, StoryMeta, Document, Origin], Story]
 ) -> tuple[list[Story], list[Draft], list[Problem]]:
     """Stories in draft: complete ones become stories (published nowhere while in draft), the
     others :class:`Draft` entities whose gaps are advice (see :mod:`followhome.model.drafts`)."""
@@ -520,7 +520,7 @@ def _load_drafts(
         if meta is not None:
             complete.append(make_story(draft.slug, meta, document, draft.origin))
             continue
-        found = draft_advice(draft, needs)
+        found = draft_advice(draft, needs, brand)
         drafts.append(replace(draft, needs=tuple(p.field for p in found)))
         advice += found
     return complete, drafts, advice
@@ -564,7 +564,7 @@ def load_content(
     stories = reader.collection(
         STORIES_DIR, StoryMeta, make_story, only=lambda data: not is_tombstone(data) and not is_draft(data)
     )
-    complete_drafts, drafts, advice = _load_drafts(reader, make_story)
+    complete_drafts, drafts, advice = _load_drafts(reader, brand, make_story)
     stories = sorted([*stories, *complete_drafts], key=lambda s: s.origin.path)
     updates = reader.collection(
         UPDATES_DIR,
@@ -581,14 +581,21 @@ def load_content(
     _check_ids(reader, [*tombstones, *stories, *drafts, *updates])  # a withdrawn id stays taken
     _check_case(reader, STORIES_DIR, sorted([*stories, *tombstones, *drafts], key=lambda i: i.origin.path))
     _check_case(reader, UPDATES_DIR, updates)
+    links_from = len(reader.problems)
+    in_draft = {s.origin.path for s in stories if s.meta.status == "draft"}
     _check_links(reader, values, [*stories, *updates])
+    # A complete draft's broken links and trust rules are advice until it is published.
+    advice += as_advice(p for p in reader.problems[links_from:] if p.file in in_draft)
+    reader.problems[links_from:] = [p for p in reader.problems[links_from:] if p.file not in in_draft]
     _check_consent(reader, stories)
     _check_generated_paths(reader)
     values.sort(key=lambda v: (v.meta.order, v.id))
     catalog = None
     if brand is not None:
         checked = check_stories(stories, brand)
-        reader.problems += [*checked.problems, *rating_claims(brand, values, stories, updates)]
+        advice += as_advice(p for p in checked.problems if p.file in in_draft)
+        reader.problems += [p for p in checked.problems if p.file not in in_draft]
+        reader.problems += rating_claims(brand, values, stories, updates)
         if icon_exists is not None:
             reader.problems += _icon_problems(values, icon_exists)
         intro = _load_intro(reader)

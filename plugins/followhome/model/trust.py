@@ -78,29 +78,28 @@ def _story_texts(story: Story) -> Iterator[tuple[str, str]]:
         yield "connection.note", meta.connection.note
 
 
-def _contact_problems(story: Story, brand: Brand) -> Iterator[Problem]:
+def contact_details(texts: Iterable[tuple[str, str]], brand: Brand) -> Iterator[tuple[str, str]]:
+    """(field, what) for each customer's email address or phone number in ``texts``: the
+    brand's own address and number are not the customer's."""
     contact = brand.config.contact
     own_email = (contact.email or "").lower()
     own_phone = _digits(contact.phone or "")
-    for field, text in _story_texts(story):
+    for field, text in texts:
         # The patterns cost more than these tests, and most texts hold neither "@" nor digits.
         for found in EMAIL.findall(text) if "@" in text else ():
             if found.lower() != own_email:
-                yield _problem(
-                    story,
-                    field,
-                    f"publishes an email address ({found})",
-                    "remove it: a customer's contact details are never published",
-                )
+                yield field, f"an email address ({found})"
         for found in PHONE.findall(text) if _ANY_DIGIT.search(text) else ():
             digits = _digits(found)
             if len(digits) >= 9 and digits != own_phone:
-                yield _problem(
-                    story,
-                    field,
-                    f"publishes a phone number ({found.strip()})",
-                    "remove it: a customer's contact details are never published",
-                )
+                yield field, f"a phone number ({found.strip()})"
+
+
+def _contact_problems(story: Story, brand: Brand) -> Iterator[Problem]:
+    for field, what in contact_details(_story_texts(story), brand):
+        yield _problem(
+            story, field, f"publishes {what}", "remove it: a customer's contact details are never published"
+        )
 
 
 def _name_problems(story: Story) -> Iterator[Problem]:
