@@ -824,8 +824,12 @@ def test_withdrawal_rows_name_the_command_to_run(project: Project) -> None:
     assert run.returncode == 0, run.stdout + run.stderr
     assert corked["id"] != window["id"]
     assert "Withdrawal requests (4): confirm each comes from the storyteller, then run" in run.stdout
-    for row, slug in ((1, "the-corked-bottle"), (2, "a-seat-by-the-window"), (3, "the-first-friday")):
+    for row, slug in ((1, "the-corked-bottle"), (3, "the-first-friday")):
         assert f"  followhome withdraw {STORIES}/{slug}.md    # withdrawals.ndjson row {row}\n" in run.stdout
+    # The demo's a-seat-by-the-window is a tombstone already: no command to run again.
+    assert (
+        f"  withdrawals.ndjson row 2: {STORIES}/a-seat-by-the-window.md is withdrawn already\n" in run.stdout
+    )
     assert "  withdrawals.ndjson row 4: 'the one about the dog' matches no story" in run.stdout
     assert "0 imported, 0 already imported, 0 spam, 4 withdrawal requests, 0 skipped." in run.stdout
     assert _tree(project) == before  # the editor confirms first: nothing is withdrawn or written
@@ -1076,3 +1080,55 @@ def test_contact_details_in_the_role_are_advice_in_a_draft(project: Project) -> 
     check = _run(project, "check")
 
     assert re.search(r"customer\.role: before publishing: holds a phone number", check.stdout)
+
+
+# From the newcomer's review ---------------------------------------------------------------------
+
+
+def test_a_reused_id_with_other_words_is_skipped_not_taken_for_a_reimport(project: Project) -> None:
+    name = _ndjson(
+        project.root / "dup.ndjson",
+        {"id": "d-1", "submitted_at": "2026-11-01", "words": "First story.", "consent": ["site"]},
+        {"id": "d-1", "submitted_at": "2026-11-02", "words": "Another story.", "consent": ["site", "social"]},
+    )
+
+    run = _import(project, name)
+
+    assert run.returncode == 1
+    assert "dup.ndjson row 2: id: 'd-1' was imported before" in run.stderr
+    assert "with other words or consent" in run.stderr
+    assert len(_new_stories(project)) == 1
+    again = _import(project, name)  # the same rows again: row 1 is known, row 2 still refused
+    assert again.returncode == 1 and "1 already imported" in again.stdout
+
+
+def test_a_plain_email_is_taken_whole_as_the_story_with_nothing_ticked(project: Project) -> None:
+    (project.root / "plain.eml").write_text(
+        "From: Carol <carol@example.org>\nDate: Tue, 10 Nov 2026 09:15:00 +0000\nMessage-ID: <p@example.org>\n"
+        "Content-Type: text/plain; charset=utf-8\n\nMy mail program would not open, so here it is.\n\n"
+        "We came for the tasting and stayed for the table.\n",
+        encoding="utf-8",
+    )
+
+    run = _import(project, "plain.eml")
+
+    assert run.returncode == 0, run.stderr
+    assert "all of its text is taken as the story" in run.stdout
+    [file_name] = _new_stories(project)
+    meta = front(project.root / STORIES / file_name)
+    assert meta["quote"].endswith("We came for the tasting and stayed for the table.")
+    assert meta["consent"]["channels"] == []
+    assert _record(project, meta["consent"]["reference"])["contact"] == "carol@example.org"
+
+
+def test_withdraw_rename_updates_the_record_and_a_missing_record_folder_is_said(project: Project) -> None:
+    name = _ndjson(project.root / "shares.ndjson", PRIYA)
+    assert _import(project, name).returncode in (0, 1)
+    elsewhere = _run(project, "withdraw", PRIYA_FILE, "--intake", "nowhere")
+    assert "run this again with --intake pointing at the folder of consent records" in elsewhere.stdout
+    done = _run(project, "withdraw", PRIYA_FILE, "--rename")
+    assert done.returncode == 0, done.stderr
+    record = _record(project, "sub-0001")
+    renamed = f"{STORIES}/{record['story']['id']}.md"
+    assert record["story"]["file"] == renamed and (project.root / renamed).is_file()
+    assert record["words"] is None

@@ -74,7 +74,9 @@ def test_show_as_and_consent_choices_are_radio_and_checkboxes(built_demo: Projec
     assert {r.get("type") for r in form.xpath(".//input[@name='show_as']")} == {"radio"}
     assert {r.get("type") for r in form.xpath(".//input[@name='consent']")} == {"checkbox"}
     legends = [fs.xpath("./legend")[0].text_content() for fs in form.xpath(".//fieldset")]
-    assert legends[0] == "How may we name you?" and legends[-1] == "Where may we publish your story?"
+    assert (
+        legends[0] == "How may we name you? (required)" and legends[-1] == "Where may we publish your story?"
+    )
 
 
 def test_share_page_is_linked_from_home_stories_and_policy(built_demo: Project) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from followhome.intake.formats import read_files
 from followhome.intake.importer import ImportReport, import_read
+from followhome.intake.records import record_path
 from followhome.intake.submission import Read
 from followhome.mkdocs.theme import icon_exists
 from followhome.model.loader import STORIES_DIR, load_content
@@ -90,6 +91,8 @@ def _print_report(read: Read, report: ImportReport, intake_dir: Path, dry_run: b
         for item in report.imported:
             ticked = ", ".join(c.value for c in item.submission.consent) or "nothing ticked"
             print(f"  {item.display}  ({item.item_id}; {item.where}; consent: {ticked})")
+            if not dry_run:
+                print(f"    consent record: {record_path(intake_dir, item.submission.reference).as_posix()}")
             for note in item.submission.notes:
                 print(f"    Note: {note}")
         if not dry_run:
@@ -123,6 +126,8 @@ def _print_report(read: Read, report: ImportReport, intake_dir: Path, dry_run: b
                     f"  {advice.request.where}: '{advice.request.story}' matches no story, or several: find its "
                     "file in the stories folder and run `followhome withdraw` on it"
                 )
+            elif advice.story.withdrawn:
+                print(f"  {advice.request.where}: {advice.story.display} is withdrawn already")
             else:
                 print(f"  followhome withdraw {advice.story.display}    # {advice.request.where}")
     problems = [*read.problems, *report.conflicts]

@@ -161,10 +161,14 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
 def _record_withdrawal(intake_dir: Path, done: Withdrawal) -> None:
     """The withdrawal in the story's consent record, if it came in through the share form."""
     now = datetime.now(UTC).replace(microsecond=0)
-    recorded = record_withdrawal(intake_dir, done.item_id, done.reference, done.withdrawn, now)
+    recorded = record_withdrawal(
+        intake_dir, done.item_id, done.reference, done.withdrawn, now, done.path.as_posix()
+    )
     if recorded is None:
         print(
-            f"No consent record of this story in {intake_dir.as_posix()}/ (it did not come in by the share form)."
+            f"No consent record of this story in {intake_dir.as_posix()}/. If it came in by the share form, run "
+            "this again with --intake pointing at the folder of consent records, so the withdrawal is recorded "
+            "and the words are erased there too."
         )
         return
     erased = f"; erased its {', '.join(recorded.erased)}" if recorded.erased else ""

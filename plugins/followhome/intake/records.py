@@ -137,7 +137,7 @@ def _find(intake_dir: Path, item_id: str, reference: str | None) -> Path | None:
 
 
 def record_withdrawal(
-    intake_dir: Path, item_id: str, reference: str | None, on: date, now: datetime
+    intake_dir: Path, item_id: str, reference: str | None, on: date, now: datetime, story_file: str
 ) -> RecordedWithdrawal | None:
     """Add the withdrawal to the story's consent record and erase its words from it, keeping
     who, when and what was agreed (proof of past consent); None when there is no record."""
@@ -155,5 +155,8 @@ def record_withdrawal(
     if not any(isinstance(e, dict) and e.get("event") == "withdrawn" for e in events):
         events.append({"event": "withdrawn", "date": on.isoformat(), "at": now.isoformat()})
     data["events"] = events
+    story = data.get("story")
+    if isinstance(story, dict):  # `withdraw --rename` names the file by its id
+        story["file"] = story_file
     write_atomic(path, _dump(data, HEADER))
     return RecordedWithdrawal(path, erased)

@@ -7,20 +7,9 @@ storyteller first); it prints the ``followhome withdraw`` command to run for eac
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-
-@dataclass(frozen=True)
-class StoryOnDisk:
-    slug: str
-    display: str
-    """The file as the editor names it, e.g. ``content/stories/the-first-friday.md``."""
-    item_id: str
-    references: tuple[str, ...]
-    title: str
-    withdrawn: bool = False
-    """A tombstone, or a story whose consent was withdrawn."""
+from followhome.intake.ondisk import StoryOnDisk
 
 
 def _slug_in_address(text: str) -> str | None:

@@ -33,10 +33,10 @@ from followhome.mkdocs.theme import apply_brand, ensure_extensions, icon_exists
 from followhome.model import addresses
 from followhome.model.loader import BRAND_FILE, COLLECTION_DIRS, HOME_FILE, load_content
 from followhome.pages.cards import CardCache
-from followhome.pages.forms import qr_svg
 from followhome.pages.generate import GeneratedPage, SiteOptions, site_pages
 from followhome.pages.nav import nav
 from followhome.pages.notice import withdrawn_notice
+from followhome.pages.qrcode import qr_svg
 from followhome.pages.theme import BRAND_CSS, COMPONENTS_CSS, brand_css, components_css
 from followhome.publishing.edition import Edition
 from followhome.publishing.today import TodayError, resolve_today

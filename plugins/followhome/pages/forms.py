@@ -1,4 +1,4 @@
-"""The share-your-story and withdrawal forms as HTML blocks, and the share page's QR code.
+"""The share-your-story and withdrawal forms as HTML blocks.
 
 Plain HTML forms that work without JavaScript and load nothing from anyone: they post to the
 form service in ``channels.intake.action``, or open the customer's email program with a
@@ -8,10 +8,7 @@ form service in ``channels.intake.action``, or open the customer's email program
 
 from __future__ import annotations
 
-import io
 from urllib.parse import quote
-
-import segno
 
 from followhome.model.content import IntakeChannel
 from followhome.publishing.intake_form import FormWording
@@ -58,12 +55,20 @@ def _text(name: str, label: str, hint: str = "", autocomplete: str = "off", requ
     )
 
 
-def _choices(name: str, kind: str, legend: str, options: tuple[tuple[str, str], ...], hint: str = "") -> str:
+def _choices(
+    name: str,
+    kind: str,
+    legend: str,
+    options: tuple[tuple[str, str], ...],
+    hint: str = "",
+    required: bool = False,
+) -> str:
     hint_html = f'<p class="fh-form__hint" id="fh-{name}-hint">{text_html(hint)}</p>\n' if hint else ""
     described = f' aria-describedby="fh-{name}-hint"' if hint else ""
+    need = " required" if required else ""  # on a radio group: one of them must be chosen
     rows = "".join(
         f'<p class="fh-form__choice"><input id="fh-{name}-{attr(value)}" name="{name}" type="{kind}" '
-        f'value="{attr(value)}"><label for="fh-{name}-{attr(value)}">{text_html(words)}</label></p>\n'
+        f'value="{attr(value)}"{need}><label for="fh-{name}-{attr(value)}">{text_html(words)}</label></p>\n'
         for value, words in options
     )
     return f'<fieldset class="fh-form__group"{described}>\n<legend>{text_html(legend)}</legend>\n{hint_html}{rows}</fieldset>\n'
@@ -82,7 +87,7 @@ def share_form(wording: FormWording, intake: IntakeChannel, policy_href: str, wi
         "</textarea></p>\n",
         _text("title", w.title_label),
         _text("name", w.name_label, autocomplete="name"),
-        _choices("show_as", "radio", w.show_as_legend, w.show_as),
+        _choices("show_as", "radio", w.show_as_legend, w.show_as, required=True),  # the customer decides
         _text("role", w.role_label),
         _text("location", w.location_label),
     ]
@@ -127,15 +132,3 @@ def withdraw_form(intake: IntakeChannel, policy_href: str) -> str:
             "</form>\n",
         ]
     )
-
-
-def qr_svg(url: str) -> str:
-    """A QR code of ``url`` as SVG, dark on white, for counter cards and receipts; with a
-    ``viewBox``, so it scales to any size without blur."""
-    qr = segno.make(url, error="m", micro=False)
-    out = io.BytesIO()
-    qr.save(
-        out, kind="svg", scale=8, border=4, xmldecl=False, title=f"QR code: {url}", dark="#000", light="#fff"
-    )
-    width, height = qr.symbol_size(scale=8, border=4)
-    return out.getvalue().decode().replace("<svg ", f'<svg viewBox="0 0 {width} {height}" ', 1)

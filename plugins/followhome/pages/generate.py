@@ -17,7 +17,7 @@ import yaml
 from markdown.extensions.toc import slugify
 
 from followhome.model import addresses
-from followhome.model.content import Channel, Story, Update, Value
+from followhome.model.content import Channel, IntakeChannel, Story, Update, Value
 from followhome.model.text import strip_control
 from followhome.pages.forms import share_form, withdraw_form
 from followhome.pages.sharing import share_links
@@ -634,13 +634,7 @@ class _Site:
         at = addresses.SHARE
         wording = form_wording(brand, self.catalog.values, intake)
         qr = self.href(at, addresses.SHARE_QR)
-        how = (
-            "Your email program opens with your story in a new message: send it from there. "
-            "If nothing opens, copy your story into an email to "
-            f"[{inline(intake.email)}](<mailto:{intake.email}>).\n\n"
-            if intake.email
-            else ""
-        )
+        how = self.mailto_note(intake, "your story")
         form = share_form(
             wording,
             intake,
@@ -681,6 +675,17 @@ class _Site:
         pages.append(self.withdraw_page())
         return pages
 
+    @staticmethod
+    def mailto_note(intake: IntakeChannel, what: str) -> str:
+        """For a mailto: form, what happens on sending, and what to do if nothing opens."""
+        if not intake.email:
+            return ""
+        return (
+            f"Your email program opens with {what} in a new message: send it from there. "
+            f"If nothing opens, write {what} in an email to "
+            f"[{inline(intake.email)}](<mailto:{intake.email}>).\n\n"
+        )
+
     def withdraw_page(self) -> GeneratedPage:
         intake = self.catalog.brand.config.channels.intake
         assert intake is not None
@@ -692,6 +697,7 @@ class _Site:
             + "Changed your mind about a story you shared with us? Tell us which one, and we take it down "
             "everywhere we published it: this site, our feeds, our email letter's archive and our social media "
             "accounts. Emails already sent cannot be recalled. You do not need to give a reason.\n\n"
+            + self.mailto_note(intake, "your request")
             + self.html(withdraw_form(intake, self.href(at, addresses.POLICY))),
         )
 

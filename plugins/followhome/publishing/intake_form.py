@@ -71,7 +71,7 @@ def form_wording(brand: Brand, values: tuple[Value, ...], intake: IntakeChannel)
         words_hint="Required. What happened, and what it meant to you.",
         title_label="A title for it (optional)",
         name_label="Your name (optional)",
-        show_as_legend="How may we name you?",
+        show_as_legend="How may we name you? (required)",
         show_as=SHOW_AS_CHOICES,
         role_label="Who you are to us, e.g. “regular since 2019” (optional)",
         location_label="Where you live, e.g. a town or a neighbourhood (optional)",

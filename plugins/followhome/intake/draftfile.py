@@ -9,14 +9,13 @@ a quote may be, as the body, so nothing is cut). Their contact details never go 
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Collection
 from datetime import tzinfo
 
 import yaml
 
 from followhome.intake.submission import Submission
+from followhome.model.scaffold import slugify
 from followhome.model.trust import EMAIL, PHONE
 from followhome.render.mdtext import paragraphs
 
@@ -38,8 +37,7 @@ def slug_for(submission: Submission, taken: Collection[str]) -> str:
     text = PHONE.sub(" ", EMAIL.sub(" ", submission.title or ""))
     if not text.strip():
         text = " ".join(PHONE.sub(" ", EMAIL.sub(" ", submission.words)).split()[:SLUG_WORDS])
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
+    base = slugify(text)
     if len(base) < 3 or base in {"index", "page"}:
         base = f"story-{hashlib.sha256(submission.reference.encode()).hexdigest()[:8]}"
     slug, number = base, 2
