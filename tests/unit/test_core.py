@@ -26,7 +26,7 @@ LAYERS = (
     ("model",),
     ("publishing",),
     ("render",),
-    ("pages", "feeds", "email", "tone", "intake"),
+    ("pages", "feeds", "email", "tone", "intake", "delivery"),
     ("mkdocs",),
     ("cli",),
 )

@@ -174,6 +174,23 @@ class EmailChannel(_Strict):
     unsubscribe_email: Text | None = Field(None, description="Address for mailto: one-click unsubscribe")
 
 
+class DeliverySettings(_Strict):
+    """``channels.delivery``: what ``followhome announce``, ``send`` and ``post`` hand over."""
+
+    window_days: int = Field(
+        14,
+        ge=1,
+        le=365,
+        description="An item is new while its date (or its consent date, if later) is at most this many days "
+        "ago; older items are never sent, so the first run on an existing site sends nothing old",
+    )
+    outbox_artifact: bool = Field(
+        False,
+        description="Upload outbox/ as a workflow artifact on main (kept 7 days). Off by default: anyone can "
+        "download a public repository's artifacts, and the outbox holds stories consented for email only",
+    )
+
+
 class SocialAccount(_Strict):
     network: Text
     url: HttpUrl
@@ -186,6 +203,11 @@ class FeedSettings(_Strict):
         None,
         description="Authority of the tag: URIs used as Atom ids, e.g. 'example.com,2026'. "
         "Set it once and never change it; defaults to the site's host name and 2000.",
+    )
+    websub_hub: HttpUrl | None = Field(
+        None,
+        description="A WebSub hub (e.g. https://pubsubhubbub.appspot.com/): every feed declares it, and "
+        "`followhome announce` pings it when a feed changed",
     )
 
 
@@ -278,6 +300,7 @@ class Channels(_Strict):
     email: Annotated[EmailChannel | None, BeforeValidator(_not_empty)] = None
     social: list[SocialAccount] = Field(default_factory=list)
     feeds: Annotated[FeedSettings | None, BeforeValidator(_not_empty)] = None
+    delivery: DeliverySettings = Field(default_factory=lambda: DeliverySettings())
     intake: Annotated[IntakeChannel | None, BeforeValidator(_not_empty)] = Field(
         None, description="The share-your-story form (see the README's 'Collecting stories')"
     )
