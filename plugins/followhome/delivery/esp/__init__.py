@@ -1,0 +1,18 @@
+"""The email services' clients: each turns an :class:`~followhome.delivery.handover.EmailDraft`
+into a draft (or, with a schedule, a scheduled email) at the service, never an email sent now,
+and makes it once per item however often the command runs.
+
+Each module has the client class and ``from_env(env, audience, transport=None, sleep=...,
+clock=...)``, which reads the service's variables (every missing one named by
+:class:`~followhome.delivery.credentials.MissingCredentials`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utc_iso(moment: datetime) -> str:
+    """``2026-12-03T09:15:00Z``: a schedule as the services take it (a naive time is UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,262 @@
+"""The email services' clients against stand-ins of their APIs on 127.0.0.1 (tests/services):
+drafts, never sends; scheduled with a schedule; each item once across runs and between two runs
+at once; retries; clear errors; deletion; every missing variable named."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+import httpx
+import pytest
+
+from followhome.delivery.credentials import MissingCredentials
+from followhome.delivery.esp import buttondown
+from followhome.delivery.handover import EmailDraft, Handed, idempotency_key
+from followhome.delivery.http import ServiceError
+from tests.services import ServiceServer, ShortTimeout
+from tests.services.buttondown import RETRY_AFTER, ButtondownStandIn
+
+NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
+LATER = datetime(2030, 1, 7, 9, 15, tzinfo=UTC)
+KEY = "s-8d3c4482"
+
+
+def make_draft(key: str = KEY, schedule: datetime | None = None, tags: tuple[str, ...] = ()) -> EmailDraft:
+    return EmailDraft(
+        key=key,
+        subject=f"How Ana fixed her bike ({key})",
+        preheader="A short story from the shop",
+        html="<p>Ana's story.</p>",
+        text="Ana's story.",
+        tags=tags,
+        schedule=schedule,
+    )
+
+
+class Sleeps(list[float]):
+    """A ``sleep`` that waits for nothing and remembers what it was asked."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+class Client(Protocol):
+    def create(self, draft: EmailDraft) -> Handed: ...
+
+    def delete(self, id: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class Case:
+    name: str
+    server: Callable[[], ServiceServer]
+    client: Callable[[Any, Sleeps], Client]
+    statuses: Callable[[Any], list[str]]
+    """What the service holds: every email's status in the clients' words (draft, scheduled)."""
+
+
+def _buttondown(server: ButtondownStandIn, sleeps: Sleeps, token: str = "") -> Client:
+    env = {"FOLLOWHOME_BUTTONDOWN_TOKEN": token or server.token, "FOLLOWHOME_BUTTONDOWN_URL": server.url}
+    return buttondown.from_env(env, None, transport=ShortTimeout(), sleep=sleeps, clock=lambda: NOW)
+
+
+CASES = [
+    Case(
+        "buttondown",
+        ButtondownStandIn,
+        _buttondown,
+        lambda s: [e["status"] for e in s.emails.values()],
+    ),
+]
+
+
+@pytest.fixture(params=CASES, ids=[c.name for c in CASES])
+def case(request: pytest.FixtureRequest) -> Case:
+    value: Case = request.param
+    return value
+
+
+@pytest.fixture
+def server(case: Case) -> Iterator[Any]:
+    with case.server() as running:
+        yield running
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+def _using(case: Case, server: Any, sleeps: Sleeps, work: Callable[[Client], Any]) -> Any:
+    client = case.client(server, sleeps)
+    try:
+        return work(client)
+    finally:
+        client.close()
+
+
+# every service
+
+
+def test_a_draft_is_made_not_an_email_sent(case: Case, server: Any, sleeps: Sleeps) -> None:
+    handed = _using(case, server, sleeps, lambda c: c.create(make_draft()))
+    assert handed.status == "draft" and handed.id
+    assert case.statuses(server) == ["draft"]
+    assert sleeps == []
+
+
+def test_with_a_schedule_it_is_scheduled(case: Case, server: Any, sleeps: Sleeps) -> None:
+    handed = _using(case, server, sleeps, lambda c: c.create(make_draft(schedule=LATER)))
+    assert handed.status == "scheduled"
+    assert case.statuses(server) == ["scheduled"]
+
+
+def test_each_item_once_across_runs(case: Case, server: Any, sleeps: Sleeps) -> None:
+    first = _using(case, server, sleeps, lambda c: c.create(make_draft()))
+    again = _using(case, server, sleeps, lambda c: c.create(make_draft()))  # a fresh client: a re-run
+    other = _using(case, server, sleeps, lambda c: c.create(make_draft("s-00000002")))
+    assert again.id == first.id and other.id != first.id
+    assert case.statuses(server) == ["draft", "draft"]
+
+
+def test_two_runs_at_once_make_one(case: Case, server: Any, sleeps: Sleeps) -> None:
+    """Two runs handing over the same item at the same moment. Buttondown: both requests carry
+    the same idempotency key. Listmonk and Mailchimp: each run looks up, creates, then looks up
+    again and deletes all but the oldest draft carrying the key (the look-up alone races: both
+    runs may find nothing and both create); Ghost the same with its tag. What holds: the service
+    ends with one draft, and both runs name an id; with the look-up services a run that lost the
+    race may name the draft that was deleted (its record then points at a deleted draft, which
+    ``delete`` treats as gone)."""
+    results: list[Handed] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        client = case.client(server, sleeps)
+        try:
+            barrier.wait()
+            results.append(client.create(make_draft()))
+        finally:
+            client.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(results) == 2
+    assert case.statuses(server) == ["draft"]
+
+
+@pytest.mark.parametrize("fault", ["429", "500", "timeout", "drop", "drop-after"])
+def test_failures_are_retried_then_it_succeeds_once(
+    case: Case, server: Any, sleeps: Sleeps, fault: str
+) -> None:
+    server.fail(fault)
+    handed = _using(case, server, sleeps, lambda c: c.create(make_draft()))
+    assert handed.status == "draft"
+    assert case.statuses(server) == ["draft"], "a retried create made one draft"
+    assert len(sleeps) == 1
+
+
+def test_after_the_retries_the_error_names_the_service(case: Case, server: Any, sleeps: Sleeps) -> None:
+    server.fail("500", 5)
+    with pytest.raises(ServiceError) as caught:
+        _using(case, server, sleeps, lambda c: c.create(make_draft()))
+    assert caught.value.service == case.name and case.name in str(caught.value)
+    assert caught.value.status == 500
+    assert len(sleeps) == 4
+    assert case.statuses(server) == []
+
+
+def test_no_answer_at_all_is_an_error_naming_the_service(case: Case, server: Any, sleeps: Sleeps) -> None:
+    server.fail("drop", 5)
+    with pytest.raises(ServiceError, match=case.name) as caught:
+        _using(case, server, sleeps, lambda c: c.create(make_draft()))
+    assert caught.value.status == 0
+
+
+def test_delete(case: Case, server: Any, sleeps: Sleeps) -> None:
+    def work(client: Client) -> None:
+        handed = client.create(make_draft())
+        client.delete(handed.id)
+        client.delete(handed.id)  # gone already: fine
+
+    _using(case, server, sleeps, work)
+    assert case.statuses(server) == []
+
+
+# Buttondown
+
+
+def test_buttondown_payload_and_headers() -> None:
+    sleeps = Sleeps()
+    with ButtondownStandIn() as server:
+        client = _buttondown(server, sleeps)
+        try:
+            client.create(make_draft(tags=("reliability", "care")))
+        finally:
+            client.close()
+        (seen,) = server.calls("POST", "/v1/emails")
+        assert seen.headers["authorization"] == f"Token {server.token}"
+        assert seen.headers["x-idempotency-key"] == idempotency_key("buttondown", KEY)
+        body = seen.body
+        assert body["status"] == "draft"
+        assert body["body"].startswith("<!-- buttondown-editor-mode: fancy -->")
+        assert body["description"] == "A short story from the shop"
+        assert body["metadata"] == {"followhome_key": KEY, "followhome_tags": "reliability, care"}
+
+
+def test_buttondown_429_waits_as_retry_after_says() -> None:
+    sleeps = Sleeps()
+    with ButtondownStandIn() as server:
+        server.fail("429")
+        client = _buttondown(server, sleeps)
+        try:
+            client.create(make_draft())
+        finally:
+            client.close()
+    assert sleeps == [RETRY_AFTER]
+
+
+def test_buttondown_bad_token_is_401_at_once() -> None:
+    sleeps = Sleeps()
+    with ButtondownStandIn() as server:
+        client = _buttondown(server, sleeps, token="wrong")
+        try:
+            with pytest.raises(ServiceError, match=r"buttondown.*401") as caught:
+                client.create(make_draft())
+        finally:
+            client.close()
+    assert caught.value.status == 401 and sleeps == []
+
+
+def test_buttondown_stand_in_fails_the_test_on_a_send() -> None:
+    """The stand-in's own check: a create without a status sends at once at Buttondown."""
+    server = ButtondownStandIn()
+    with pytest.raises(AssertionError, match="SENT"), server:
+        response = httpx.post(
+            f"{server.url}/v1/emails",
+            json={"subject": "Hello", "body": "Hi"},
+            headers={"Authorization": f"Token {server.token}"},
+        )
+        assert response.status_code == 201
+        assert response.json()["status"] == "about_to_send"
+    with ButtondownStandIn() as other:
+        response = httpx.post(
+            f"{other.url}/v1/emails",
+            json={"body": "Hi", "status": "draft"},
+            headers={"Authorization": f"Token {other.token}"},
+        )
+        assert response.status_code == 400 and set(response.json()) >= {"code", "detail"}
+
+
+def test_buttondown_missing_credentials() -> None:
+    with pytest.raises(MissingCredentials) as caught:
+        buttondown.from_env({"FOLLOWHOME_BUTTONDOWN_TOKEN": " "})
+    assert caught.value.variables == ["FOLLOWHOME_BUTTONDOWN_TOKEN"]
