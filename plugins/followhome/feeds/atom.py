@@ -27,6 +27,8 @@ def render_atom(feed: Feed) -> str:
     _el(root, "updated", feed.updated.isoformat())
     _el(root, "link", rel="alternate", type="text/html", href=feed.home_url)
     _el(root, "link", rel="self", type=MEDIA_TYPES["atom"], href=feed.url("atom"))
+    if feed.hub:  # WebSub discovery: the hub beside the topic (rel="self")
+        _el(root, "link", rel="hub", href=feed.hub)
     _el(
         root,
         "link",

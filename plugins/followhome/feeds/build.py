@@ -30,6 +30,8 @@ class _Builder:
         self.options = options
         self.brand = edition.catalog.brand
         self.renderer = ItemRenderer(edition, render, options.directory_urls)
+        settings = self.brand.config.channels.feeds
+        self.hub = str(settings.websub_hub) if settings and settings.websub_hub else None
 
     def feed(self, spec: _Spec, sources: Iterable[Story | Update], site_updated: datetime) -> Feed:
         chosen = sorted(sources, key=lambda s: (s.published.timestamp(), s.id), reverse=True)
@@ -47,6 +49,7 @@ class _Builder:
             items=items,
             updated=updated,
             policy_url=self.renderer.page_url(addresses.POLICY),
+            hub=self.hub,
         )
 
     def all(self) -> list[Feed]:

@@ -36,6 +36,8 @@ def render_json(feed: Feed) -> str:
         "user_comment": f"How we collect and choose stories: {feed.policy_url}",
         "language": feed.language,
         "authors": [{"name": feed.author}],
-        "items": [_item(item) for item in feed.items],
     }
+    if feed.hub:  # WebSub: feed_url is the topic
+        data["hubs"] = [{"type": "WebSub", "url": feed.hub}]
+    data["items"] = [_item(item) for item in feed.items]
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -29,6 +29,8 @@ class Feed:
     updated: datetime
     """Newest item's date; for an empty feed, the newest date of the whole site."""
     policy_url: str
+    hub: str | None = None
+    """The WebSub hub every format declares (``channels.feeds.websub_hub``), if any."""
 
     def path(self, fmt: str) -> str:
         """Site-relative path of the file in format ``fmt``."""

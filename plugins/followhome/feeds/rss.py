@@ -1,4 +1,4 @@
-"""RSS 2.0 with content:encoded, dc:creator and atom:link rel=self.
+"""RSS 2.0 with content:encoded, dc:creator, atom:link rel=self (and rel=hub with a WebSub hub).
 
 RSS never said which elements hold HTML; readers render an item's ``description`` as HTML,
 so the summary (plain text) goes in escaped as HTML. Every other element is plain text,
@@ -38,6 +38,8 @@ def render_rss(feed: Feed) -> str:
     _text(channel, "docs", "https://www.rssboard.org/rss-specification")
     _text(channel, "generator", "followhome")
     etree.SubElement(channel, f"{{{ATOM}}}link", href=feed.url("rss"), rel="self", type=MEDIA_TYPES["rss"])
+    if feed.hub:  # WebSub discovery: the hub beside the topic (rel="self")
+        etree.SubElement(channel, f"{{{ATOM}}}link", href=feed.hub, rel="hub")
     etree.SubElement(channel, f"{{{ATOM}}}link", href=feed.policy_url, rel="related", type="text/html")
     for item in feed.items:
         node = etree.SubElement(channel, "item")
