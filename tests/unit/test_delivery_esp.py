@@ -14,11 +14,12 @@ import httpx
 import pytest
 
 from followhome.delivery.credentials import MissingCredentials
-from followhome.delivery.esp import buttondown
+from followhome.delivery.esp import buttondown, listmonk
 from followhome.delivery.handover import EmailDraft, Handed, idempotency_key
 from followhome.delivery.http import ServiceError
 from tests.services import ServiceServer, ShortTimeout
 from tests.services.buttondown import RETRY_AFTER, ButtondownStandIn
+from tests.services.listmonk import ListmonkStandIn
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 LATER = datetime(2030, 1, 7, 9, 15, tzinfo=UTC)
@@ -59,11 +60,22 @@ class Case:
     client: Callable[[Any, Sleeps], Client]
     statuses: Callable[[Any], list[str]]
     """What the service holds: every email's status in the clients' words (draft, scheduled)."""
+    create_path: str
+    """Where look-ups and creates go (two runs at once meet there)."""
 
 
 def _buttondown(server: ButtondownStandIn, sleeps: Sleeps, token: str = "") -> Client:
     env = {"FOLLOWHOME_BUTTONDOWN_TOKEN": token or server.token, "FOLLOWHOME_BUTTONDOWN_URL": server.url}
     return buttondown.from_env(env, None, transport=ShortTimeout(), sleep=sleeps, clock=lambda: NOW)
+
+
+def _listmonk(server: ListmonkStandIn, sleeps: Sleeps, token: str = "") -> Client:
+    env = {
+        "FOLLOWHOME_LISTMONK_URL": server.url,
+        "FOLLOWHOME_LISTMONK_USER": server.user,
+        "FOLLOWHOME_LISTMONK_TOKEN": token or server.token,
+    }
+    return listmonk.from_env(env, [3], transport=ShortTimeout(), sleep=sleeps, clock=lambda: NOW)
 
 
 CASES = [
@@ -72,6 +84,14 @@ CASES = [
         ButtondownStandIn,
         _buttondown,
         lambda s: [e["status"] for e in s.emails.values()],
+        "/v1/emails",
+    ),
+    Case(
+        "listmonk",
+        ListmonkStandIn,
+        _listmonk,
+        lambda s: [c["status"] for c in s.campaigns.values()],
+        "/api/campaigns",
     ),
 ]
 
@@ -134,12 +154,11 @@ def test_two_runs_at_once_make_one(case: Case, server: Any, sleeps: Sleeps) -> N
     race may name the draft that was deleted (its record then points at a deleted draft, which
     ``delete`` treats as gone)."""
     results: list[Handed] = []
-    barrier = threading.Barrier(2)
+    server.meet(case.create_path, 2)  # both runs' requests there arrive together
 
     def run() -> None:
         client = case.client(server, sleeps)
         try:
-            barrier.wait()
             results.append(client.create(make_draft()))
         finally:
             client.close()
@@ -151,13 +170,14 @@ def test_two_runs_at_once_make_one(case: Case, server: Any, sleeps: Sleeps) -> N
         thread.join()
     assert len(results) == 2
     assert case.statuses(server) == ["draft"]
+    assert results[0].id == results[1].id or case.name == "mailchimp"
 
 
 @pytest.mark.parametrize("fault", ["429", "500", "timeout", "drop", "drop-after"])
 def test_failures_are_retried_then_it_succeeds_once(
     case: Case, server: Any, sleeps: Sleeps, fault: str
 ) -> None:
-    server.fail(fault)
+    server.fail_create(fault)
     handed = _using(case, server, sleeps, lambda c: c.create(make_draft()))
     assert handed.status == "draft"
     assert case.statuses(server) == ["draft"], "a retried create made one draft"
@@ -165,7 +185,7 @@ def test_failures_are_retried_then_it_succeeds_once(
 
 
 def test_after_the_retries_the_error_names_the_service(case: Case, server: Any, sleeps: Sleeps) -> None:
-    server.fail("500", 5)
+    server.fail_create("500", 5)
     with pytest.raises(ServiceError) as caught:
         _using(case, server, sleeps, lambda c: c.create(make_draft()))
     assert caught.value.service == case.name and case.name in str(caught.value)
@@ -175,7 +195,7 @@ def test_after_the_retries_the_error_names_the_service(case: Case, server: Any, 
 
 
 def test_no_answer_at_all_is_an_error_naming_the_service(case: Case, server: Any, sleeps: Sleeps) -> None:
-    server.fail("drop", 5)
+    server.fail_create("drop", 5)
     with pytest.raises(ServiceError, match=case.name) as caught:
         _using(case, server, sleeps, lambda c: c.create(make_draft()))
     assert caught.value.status == 0
@@ -260,3 +280,73 @@ def test_buttondown_missing_credentials() -> None:
     with pytest.raises(MissingCredentials) as caught:
         buttondown.from_env({"FOLLOWHOME_BUTTONDOWN_TOKEN": " "})
     assert caught.value.variables == ["FOLLOWHOME_BUTTONDOWN_TOKEN"]
+
+
+# Listmonk
+
+
+def test_listmonk_requests_as_documented() -> None:
+    sleeps = Sleeps()
+    with ListmonkStandIn() as server:
+        client = _listmonk(server, sleeps)
+        try:
+            client.create(make_draft(schedule=LATER, tags=("care",)))
+        finally:
+            client.close()
+        look, *_ = server.calls("GET", "/api/campaigns")
+        assert look.query == {"query": KEY, "per_page": "all"}
+        assert look.headers["authorization"] == f"token {server.user}:{server.token}"
+        (made,) = server.calls("POST", "/api/campaigns")
+        assert made.body == {
+            "name": make_draft().name,
+            "subject": make_draft().subject,
+            "lists": [3],
+            "type": "regular",
+            "content_type": "html",
+            "body": "<p>Ana's story.</p>",
+            "altbody": "Ana's story.",
+            "tags": ["care"],
+            "send_at": "2030-01-07T09:15:00Z",
+        }
+        (status,) = server.calls("PUT", "/api/campaigns/1/status")
+        assert status.body == {"status": "scheduled"}
+        assert server.ignored_status == []
+
+
+def test_listmonk_a_draft_made_earlier_is_scheduled_on_a_later_run() -> None:
+    sleeps = Sleeps()
+    with ListmonkStandIn() as server:
+        for schedule in (None, LATER):
+            client = _listmonk(server, sleeps)
+            try:
+                handed = client.create(make_draft(schedule=schedule))
+            finally:
+                client.close()
+        assert handed.status == "scheduled" and len(server.campaigns) == 1
+        assert server.campaigns[1]["send_at"] == "2030-01-07T09:15:00Z"
+
+
+def test_listmonk_bad_credentials_are_403_at_once() -> None:
+    sleeps = Sleeps()
+    with ListmonkStandIn() as server:
+        client = _listmonk(server, sleeps, token="wrong")
+        try:
+            with pytest.raises(ServiceError, match="invalid API credentials") as caught:
+                client.create(make_draft())
+        finally:
+            client.close()
+    assert caught.value.status == 403 and caught.value.service == "listmonk" and sleeps == []
+
+
+def test_listmonk_needs_lists_and_credentials() -> None:
+    with pytest.raises(MissingCredentials) as caught:
+        listmonk.from_env({"FOLLOWHOME_LISTMONK_URL": "https://lists.example"}, [3])
+    assert caught.value.variables == ["FOLLOWHOME_LISTMONK_USER", "FOLLOWHOME_LISTMONK_TOKEN"]
+    env = {
+        "FOLLOWHOME_LISTMONK_URL": "https://lists.example",
+        "FOLLOWHOME_LISTMONK_USER": "u",
+        "FOLLOWHOME_LISTMONK_TOKEN": "t",
+    }
+    with pytest.raises(ValueError, match="audience"):
+        listmonk.from_env(env, None)
+    assert listmonk.lists_of("3, 7") == [3, 7]
