@@ -14,12 +14,13 @@ import httpx
 import pytest
 
 from followhome.delivery.credentials import MissingCredentials
-from followhome.delivery.esp import buttondown, listmonk
+from followhome.delivery.esp import buttondown, listmonk, mailchimp
 from followhome.delivery.handover import EmailDraft, Handed, idempotency_key
 from followhome.delivery.http import ServiceError
 from tests.services import ServiceServer, ShortTimeout
 from tests.services.buttondown import RETRY_AFTER, ButtondownStandIn
 from tests.services.listmonk import ListmonkStandIn
+from tests.services.mailchimp import LIST_ID, MailchimpStandIn
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 LATER = datetime(2030, 1, 7, 9, 15, tzinfo=UTC)
@@ -78,6 +79,13 @@ def _listmonk(server: ListmonkStandIn, sleeps: Sleeps, token: str = "") -> Clien
     return listmonk.from_env(env, [3], transport=ShortTimeout(), sleep=sleeps, clock=lambda: NOW)
 
 
+def _mailchimp(server: MailchimpStandIn, sleeps: Sleeps, token: str = "") -> Client:
+    env = {"FOLLOWHOME_MAILCHIMP_TOKEN": token or server.key, "FOLLOWHOME_MAILCHIMP_URL": server.url}
+    return mailchimp.from_env(env, LIST_ID, transport=ShortTimeout(), sleep=sleeps, clock=lambda: NOW)
+
+
+MAILCHIMP_STATUS = {"save": "draft", "schedule": "scheduled"}
+
 CASES = [
     Case(
         "buttondown",
@@ -92,6 +100,13 @@ CASES = [
         _listmonk,
         lambda s: [c["status"] for c in s.campaigns.values()],
         "/api/campaigns",
+    ),
+    Case(
+        "mailchimp",
+        MailchimpStandIn,
+        _mailchimp,
+        lambda s: [MAILCHIMP_STATUS.get(c["status"], c["status"]) for c in s.campaigns.values()],
+        "/3.0/campaigns",
     ),
 ]
 
@@ -350,3 +365,96 @@ def test_listmonk_needs_lists_and_credentials() -> None:
     with pytest.raises(ValueError, match="audience"):
         listmonk.from_env(env, None)
     assert listmonk.lists_of("3, 7") == [3, 7]
+
+
+# Mailchimp
+
+
+def test_mailchimp_requests_as_documented() -> None:
+    sleeps = Sleeps()
+    with MailchimpStandIn() as server:
+        client = _mailchimp(server, sleeps)
+        try:
+            handed = client.create(make_draft(schedule=LATER, tags=("care", "reliability")))
+        finally:
+            client.close()
+        look, *_ = server.calls("GET", "/3.0/campaigns")
+        assert look.headers["authorization"].startswith("Basic ")
+        assert look.query["count"] == "1000" and "campaigns.settings.title" in look.query["fields"]
+        (made,) = server.calls("POST", "/3.0/campaigns")
+        assert made.body["recipients"] == {
+            "list_id": LIST_ID,
+            "segment_opts": {
+                "match": "any",
+                "conditions": [
+                    {
+                        "condition_type": "StaticSegment",
+                        "field": "static_segment",
+                        "op": "static_is",
+                        "value": v,
+                    }
+                    for v in (102, 101)
+                ],
+            },
+        }
+        assert made.body["settings"] == {
+            "subject_line": make_draft().subject,
+            "preview_text": "A short story from the shop",
+            "title": make_draft().name,
+        }
+        campaign = server.campaigns[handed.id]
+        assert campaign["content"] == {"html": "<p>Ana's story.</p>", "plain_text": "Ana's story."}
+        assert campaign["send_time"] == "2030-01-07T09:15:00Z"
+
+
+def test_mailchimp_base_address_from_the_key() -> None:
+    assert mailchimp.base_url("abc-us6") == "https://us6.api.mailchimp.com"
+    with pytest.raises(ValueError, match="FOLLOWHOME_MAILCHIMP_URL"):
+        mailchimp.base_url("nodatacenter")
+    client = mailchimp.from_env({"FOLLOWHOME_MAILCHIMP_TOKEN": "abc-us21"}, LIST_ID)
+    assert client.api.base_url == "https://us21.api.mailchimp.com"
+    client.close()
+
+
+def test_mailchimp_schedule_off_the_quarter_hour_is_refused_before_any_request() -> None:
+    sleeps = Sleeps()
+    with MailchimpStandIn() as server:
+        client = _mailchimp(server, sleeps)
+        try:
+            with pytest.raises(ServiceError, match="quarter hour") as caught:
+                client.create(make_draft(schedule=LATER.replace(minute=20)))
+        finally:
+            client.close()
+        assert server.requests == [] and caught.value.service == "mailchimp"
+
+
+def test_mailchimp_unknown_tag_is_refused_before_a_campaign() -> None:
+    sleeps = Sleeps()
+    with MailchimpStandIn() as server:
+        client = _mailchimp(server, sleeps)
+        try:
+            with pytest.raises(ServiceError, match="no tag 'speed'"):
+                client.create(make_draft(tags=("speed",)))
+        finally:
+            client.close()
+        assert server.campaigns == {}
+
+
+def test_mailchimp_bad_key_is_401_at_once() -> None:
+    sleeps = Sleeps()
+    with MailchimpStandIn() as server:
+        client = _mailchimp(server, sleeps, token="wrong-us6")
+        try:
+            with pytest.raises(ServiceError, match="API Key Invalid") as caught:
+                client.create(make_draft())
+        finally:
+            client.close()
+    assert caught.value.status == 401 and sleeps == []
+
+
+def test_mailchimp_missing_credentials_and_audience() -> None:
+    with pytest.raises(MissingCredentials) as caught:
+        mailchimp.from_env({}, LIST_ID)
+    assert caught.value.variables == ["FOLLOWHOME_MAILCHIMP_TOKEN"]
+    with pytest.raises(ValueError, match="audience"):
+        mailchimp.from_env({"FOLLOWHOME_MAILCHIMP_TOKEN": "abc-us6"}, None)
