@@ -4,21 +4,24 @@ at once; retries; clear errors; deletion; every missing variable named."""
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import httpx
 import pytest
 
 from followhome.delivery.credentials import MissingCredentials
-from followhome.delivery.esp import buttondown, listmonk, mailchimp
+from followhome.delivery.esp import buttondown, ghost, listmonk, mailchimp
 from followhome.delivery.handover import EmailDraft, Handed, idempotency_key
 from followhome.delivery.http import ServiceError
 from tests.services import ServiceServer, ShortTimeout
 from tests.services.buttondown import RETRY_AFTER, ButtondownStandIn
+from tests.services.ghost import ADMIN_KEY, KEY_ID, NEWSLETTER, GhostStandIn
 from tests.services.listmonk import ListmonkStandIn
 from tests.services.mailchimp import LIST_ID, MailchimpStandIn
 
@@ -84,6 +87,11 @@ def _mailchimp(server: MailchimpStandIn, sleeps: Sleeps, token: str = "") -> Cli
     return mailchimp.from_env(env, LIST_ID, transport=ShortTimeout(), sleep=sleeps, clock=lambda: NOW)
 
 
+def _ghost(server: GhostStandIn, sleeps: Sleeps, key: str = "") -> Client:
+    env = {"FOLLOWHOME_GHOST_URL": server.url, "FOLLOWHOME_GHOST_ADMIN_KEY": key or ADMIN_KEY}
+    return ghost.from_env(env, NEWSLETTER, transport=ShortTimeout(), sleep=sleeps, clock=lambda: NOW)
+
+
 MAILCHIMP_STATUS = {"save": "draft", "schedule": "scheduled"}
 
 CASES = [
@@ -107,6 +115,13 @@ CASES = [
         _mailchimp,
         lambda s: [MAILCHIMP_STATUS.get(c["status"], c["status"]) for c in s.campaigns.values()],
         "/3.0/campaigns",
+    ),
+    Case(
+        "ghost",
+        GhostStandIn,
+        _ghost,
+        lambda s: [p["status"] for p in s.posts.values()],
+        "/ghost/api/admin/posts/",
     ),
 ]
 
@@ -458,3 +473,76 @@ def test_mailchimp_missing_credentials_and_audience() -> None:
     assert caught.value.variables == ["FOLLOWHOME_MAILCHIMP_TOKEN"]
     with pytest.raises(ValueError, match="audience"):
         mailchimp.from_env({"FOLLOWHOME_MAILCHIMP_TOKEN": "abc-us6"}, None)
+
+
+# Ghost
+
+
+def test_ghost_draft_is_tagged_and_a_schedule_emails_the_newsletter() -> None:
+    sleeps = Sleeps()
+    with GhostStandIn() as server:
+        client = _ghost(server, sleeps)
+        try:
+            draft = client.create(make_draft())
+            scheduled = client.create(make_draft("s-00000002", schedule=LATER))
+        finally:
+            client.close()
+        assert server.posts[draft.id]["tag_slugs"] == [f"hash-followhome-{KEY}"]
+        assert server.emailed == [(scheduled.id, NEWSLETTER)]
+        (made, _) = server.calls("POST", "/ghost/api/admin/posts/")
+        assert made.query == {"source": "html"} and made.body["posts"][0]["status"] == "draft"
+        assert made.headers["accept-version"] == "v5.0"
+
+
+def test_ghost_token_is_checked() -> None:
+    now = int(NOW.timestamp())
+    token = ghost.admin_token(ADMIN_KEY, NOW)
+    head, body, _ = token.split(".")
+
+    def pad(part: str) -> str:
+        return part + "=" * (-len(part) % 4)
+
+    assert json.loads(base64.urlsafe_b64decode(pad(head))) == {"alg": "HS256", "typ": "JWT", "kid": KEY_ID}
+    assert json.loads(base64.urlsafe_b64decode(pad(body))) == {"iat": now, "exp": now + 300, "aud": "/admin/"}
+    with GhostStandIn() as server:
+        assert server.check_token(f"Ghost {token}") is None
+        late = server.check_token(f"Ghost {ghost.admin_token(ADMIN_KEY, NOW - timedelta(minutes=6))}")
+        assert late is not None and late.body["errors"][0]["code"] == "INVALID_JWT"
+        wrong = server.check_token(f"Ghost {ghost.admin_token(ADMIN_KEY[:-1] + '1', NOW)}")
+        assert wrong is not None and wrong.body["errors"][0]["code"] == "INVALID_JWT"
+        unknown = server.check_token(f"Ghost {ghost.admin_token('ffff' + ADMIN_KEY[4:], NOW)}")
+        assert unknown is not None and unknown.body["errors"][0]["code"] == "UNKNOWN_ADMIN_API_KEY"
+        assert server.check_token(f"Bearer {token}") is not None
+
+
+def test_ghost_unknown_key_is_401_at_once() -> None:
+    sleeps = Sleeps()
+    with GhostStandIn() as server:
+        client = _ghost(server, sleeps, key="ffff" + ADMIN_KEY[4:])
+        try:
+            with pytest.raises(ServiceError, match="UNKNOWN_ADMIN_API_KEY") as caught:
+                client.create(make_draft())
+        finally:
+            client.close()
+    assert caught.value.status == 401 and sleeps == []
+
+
+def test_ghost_schedule_without_newsletter_is_refused() -> None:
+    sleeps = Sleeps()
+    with GhostStandIn() as server:
+        env = {"FOLLOWHOME_GHOST_URL": server.url, "FOLLOWHOME_GHOST_ADMIN_KEY": ADMIN_KEY}
+        client = ghost.from_env(env, None, transport=ShortTimeout(), sleep=sleeps, clock=lambda: NOW)
+        try:
+            with pytest.raises(ServiceError, match="newsletter"):
+                client.create(make_draft(schedule=LATER))
+        finally:
+            client.close()
+        assert server.requests == []
+
+
+def test_ghost_missing_credentials() -> None:
+    with pytest.raises(MissingCredentials) as caught:
+        ghost.from_env({}, NEWSLETTER)
+    assert caught.value.variables == ["FOLLOWHOME_GHOST_URL", "FOLLOWHOME_GHOST_ADMIN_KEY"]
+    with pytest.raises(ValueError, match="id>:<hex secret"):
+        ghost.from_env({"FOLLOWHOME_GHOST_URL": "https://x", "FOLLOWHOME_GHOST_ADMIN_KEY": "nope"}, None)
