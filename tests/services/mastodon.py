@@ -12,8 +12,10 @@ app/validators/status_length_validator.rb):
   counted as 23: 422 ``{"error":"Validation failed: Text character limit of 500 exceeded"}``.
   Parameters outside the documented ones are a violation (to catch a misspelt one). 200 Status.
 - ``Idempotency-Key``: kept per account for one hour of :attr:`clock`; a repeat within the hour
-  answers the status it made (made once even by two requests at the same moment: requests are
-  answered one after the other here). After the hour the key is forgotten.
+  answers the status it made. After the hour the key is forgotten. Two requests with one key at
+  the same moment make one status here (requests are answered one after the other); Mastodon
+  itself reads the key before creating and stores it after (post_status_service.rb), with no
+  lock, so two truly simultaneous runs could make two: deliveries must not run in parallel.
 - ``DELETE /api/v1/statuses/:id``: 200 with the status; 404 ``{"error":"Record not found"}`` for
   an unknown one (or another account's).
 - A scripted ``429`` carries ``X-RateLimit-Limit``/``-Remaining``/``-Reset`` (an ISO 8601 time)

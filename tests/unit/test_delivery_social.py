@@ -299,6 +299,10 @@ def _at_once(make: Callable[[], Client], post: Post) -> list[Handed]:
 
 
 def test_mastodon_two_runs_at_once_make_one_status(toot: MastodonStandIn, clock: FakeClock) -> None:
+    """Both runs send the same Idempotency-Key, so the second gets the first's status. (At
+    Mastodon the key is read before and stored after the create, without a lock: only a service
+    that answers one at a time, like the stand-in, makes this certain; the workflow runs one
+    delivery at a time.)"""
     toot.meet("/api/v1/statuses", 2)  # both requests arrive before either is answered
     results = _at_once(lambda: _mastodon(toot, clock), make_post())
     assert len(results) == 2 and results[0] == results[1]
