@@ -30,7 +30,11 @@ def test_record_is_sorted_readable_and_saved_on_every_add(tmp_path: Path) -> Non
     assert text.startswith(HEADER)
     assert text.index("buttondown:") < text.index("mastodon:") and text.index("s-1:") < text.index("s-9:")
     again = Delivered.load(tmp_path / "delivered.yml")
-    assert again.get("buttondown", "s-9") == {"at": "2026-12-03T09:12:04Z", "id": "em_7f3a", "status": "draft"}
+    assert again.get("buttondown", "s-9") == {
+        "at": "2026-12-03T09:12:04Z",
+        "id": "em_7f3a",
+        "status": "draft",
+    }
     again.remove("mastodon", "s-2")
     assert "mastodon" not in (tmp_path / "delivered.yml").read_text(encoding="utf-8")
 
@@ -56,7 +60,9 @@ def test_new_is_dated_within_the_window_and_consent_date_counts(tmp_path: Path) 
     late = story(id="s-late0001", date="2026-10-01").replace("given: 2026-03-01", "given: 2026-11-30")
     (stories / "late.md").write_text(late, encoding="utf-8")
     (root / "content" / "updates").mkdir()
-    (root / "content" / "updates" / "u.md").write_text(update(id="u-new00001", date="2026-12-01"), encoding="utf-8")
+    (root / "content" / "updates" / "u.md").write_text(
+        update(id="u-new00001", date="2026-12-01"), encoding="utf-8"
+    )
     catalog = load_content(root / "content").require()
     edition = Edition(catalog, date(2026, 12, 3))
     ids = [i.id for i in new_items(edition, Channel.SOCIAL, 14)]
@@ -104,7 +110,7 @@ def test_dropped_connections_and_timeouts_are_retried_then_named() -> None:
 def test_a_4xx_is_not_retried_and_says_what_the_service_said() -> None:
     slept: list[float] = []
     api = _api(lambda request: httpx.Response(401, json={"detail": "Invalid token."}), slept)
-    with pytest.raises(ServiceError, match="401 Unauthorized: .*Invalid token") as caught:
+    with pytest.raises(ServiceError, match=r"401 Unauthorized: .*Invalid token") as caught:
         api.request("GET", "/v1/emails")
     assert caught.value.status == 401 and slept == []
 

@@ -15,7 +15,7 @@ from typing import Any, Protocol
 import httpx
 import pytest
 
-from followhome.delivery.credentials import MissingCredentials
+from followhome.delivery.credentials import MissingCredentialsError
 from followhome.delivery.esp import buttondown, ghost, listmonk, mailchimp
 from followhome.delivery.handover import EmailDraft, Handed, idempotency_key
 from followhome.delivery.http import ServiceError
@@ -307,7 +307,7 @@ def test_buttondown_stand_in_fails_the_test_on_a_send() -> None:
 
 
 def test_buttondown_missing_credentials() -> None:
-    with pytest.raises(MissingCredentials) as caught:
+    with pytest.raises(MissingCredentialsError) as caught:
         buttondown.from_env({"FOLLOWHOME_BUTTONDOWN_TOKEN": " "})
     assert caught.value.variables == ["FOLLOWHOME_BUTTONDOWN_TOKEN"]
 
@@ -369,7 +369,7 @@ def test_listmonk_bad_credentials_are_403_at_once() -> None:
 
 
 def test_listmonk_needs_lists_and_credentials() -> None:
-    with pytest.raises(MissingCredentials) as caught:
+    with pytest.raises(MissingCredentialsError) as caught:
         listmonk.from_env({"FOLLOWHOME_LISTMONK_URL": "https://lists.example"}, [3])
     assert caught.value.variables == ["FOLLOWHOME_LISTMONK_USER", "FOLLOWHOME_LISTMONK_TOKEN"]
     env = {
@@ -468,7 +468,7 @@ def test_mailchimp_bad_key_is_401_at_once() -> None:
 
 
 def test_mailchimp_missing_credentials_and_audience() -> None:
-    with pytest.raises(MissingCredentials) as caught:
+    with pytest.raises(MissingCredentialsError) as caught:
         mailchimp.from_env({}, LIST_ID)
     assert caught.value.variables == ["FOLLOWHOME_MAILCHIMP_TOKEN"]
     with pytest.raises(ValueError, match="audience"):
@@ -541,7 +541,7 @@ def test_ghost_schedule_without_newsletter_is_refused() -> None:
 
 
 def test_ghost_missing_credentials() -> None:
-    with pytest.raises(MissingCredentials) as caught:
+    with pytest.raises(MissingCredentialsError) as caught:
         ghost.from_env({}, NEWSLETTER)
     assert caught.value.variables == ["FOLLOWHOME_GHOST_URL", "FOLLOWHOME_GHOST_ADMIN_KEY"]
     with pytest.raises(ValueError, match="id>:<hex secret"):

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from followhome.delivery.credentials import MissingCredentials
+from followhome.delivery.credentials import MissingCredentialsError
 from followhome.delivery.handover import Handed, Post, idempotency_key
 from followhome.delivery.http import BACKOFF, ServiceError
 from followhome.delivery.social import bluesky, mastodon
@@ -344,11 +344,11 @@ def test_mastodon_delete_and_delete_again(toot: MastodonStandIn, clock: FakeCloc
 
 
 def test_mastodon_missing_credentials_name_each_variable() -> None:
-    with pytest.raises(MissingCredentials) as caught:
+    with pytest.raises(MissingCredentialsError) as caught:
         mastodon.from_env({"FOLLOWHOME_MASTODON_TOKEN": " "})
     assert caught.value.variables == ["FOLLOWHOME_MASTODON_URL", "FOLLOWHOME_MASTODON_TOKEN"]
     assert "FOLLOWHOME_MASTODON_URL" in str(caught.value)
-    with pytest.raises(MissingCredentials) as one:
+    with pytest.raises(MissingCredentialsError) as one:
         mastodon.from_env({"FOLLOWHOME_MASTODON_URL": "https://mastodon.social"})
     assert one.value.variables == ["FOLLOWHOME_MASTODON_TOKEN"]
 
@@ -528,7 +528,7 @@ def test_bluesky_delete_and_delete_again(sky: BlueskyStandIn, clock: FakeClock) 
 
 
 def test_bluesky_missing_credentials_and_the_default_server() -> None:
-    with pytest.raises(MissingCredentials) as caught:
+    with pytest.raises(MissingCredentialsError) as caught:
         bluesky.from_env({"FOLLOWHOME_BLUESKY_URL": "https://pds.example"})
     assert caught.value.variables == ["FOLLOWHOME_BLUESKY_HANDLE", "FOLLOWHOME_BLUESKY_APP_PASSWORD"]
     client = bluesky.from_env(

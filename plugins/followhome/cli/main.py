@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
+from followhome.cli import announce, post, send
 from followhome.cli.digest import add_arguments as add_digest_arguments
 from followhome.cli.digest import run as run_digest
 from followhome.cli.intake import add_arguments as add_intake_arguments
+from followhome.cli.unpublish import unpublish
 from followhome.intake.records import record_withdrawal
 from followhome.mkdocs.theme import icon_exists
 from followhome.model.content import Channel
@@ -139,7 +142,8 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     if done.already:
         print(f"{done.path.as_posix()} is withdrawn already (on {done.withdrawn}); nothing to remove.")
         _record_withdrawal(Path(args.intake), done)
-        return EXIT_OK
+        # Run again after a service could not be reached: what is left is deleted now.
+        return EXIT_OK if unpublish(done.item_id, Path(args.record), os.environ, print) else EXIT_PROBLEMS
     if done.renamed_from is not None:
         print(
             f"Renamed {done.renamed_from.as_posix()} to {done.path.as_posix()} (no notice at the old address)."
@@ -148,6 +152,7 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     if done.removed:
         print(f"Removed: {', '.join(done.removed)}.")
     _record_withdrawal(Path(args.intake), done)
+    unpublished = unpublish(done.item_id, Path(args.record), os.environ, print)
     kept = "id, consent.withdrawn" + (", consent.reference" if done.reference else "")
     print(
         f"Kept: {kept}.\n"
@@ -155,6 +160,12 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
         "Emails already sent cannot be recalled.\n"
         "The old text is still in git history: see 'Withdrawing a story' in the README to remove it."
     )
+    if not unpublished:
+        print(
+            "followhome: some of what went out could not be deleted (above); the rest is done",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 
@@ -248,6 +259,9 @@ def build_parser() -> argparse.ArgumentParser:
     withdrawal.add_argument(
         "--intake", default="intake", help="private folder of consent records (default: intake)"
     )
+    withdrawal.add_argument(
+        "--record", default="delivered.yml", help="the record of what went out (default: delivered.yml)"
+    )
     withdrawal.set_defaults(run=cmd_withdraw)
 
     schema = sub.add_parser("schema", help="write the JSON Schemas of the front matter")
@@ -271,6 +285,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     intake = sub.add_parser("intake", help="stories coming in: import share-form submissions as drafts")
     add_intake_arguments(intake)
+
+    for name, module, help_text in (
+        ("announce", announce, "tell the WebSub hub which feeds changed since the last announcement"),
+        ("send", send, "hand new items (or a digest) to the email service as drafts, once"),
+        ("post", post, "post new items consented for social to Mastodon and Bluesky, once"),
+    ):
+        command = sub.add_parser(name, help=help_text, description=module.__doc__)
+        module.add_arguments(command)
+        command.set_defaults(run=module.run)
     return parser
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 
-class MissingCredentials(Exception):
+class MissingCredentialsError(Exception):
     """Variables a command needs and the environment lacks: say every one of them."""
 
     def __init__(self, variables: Sequence[str]) -> None:
@@ -15,10 +15,10 @@ class MissingCredentials(Exception):
 
 
 def require(env: Mapping[str, str], names: Sequence[str]) -> dict[str, str]:
-    """The values of ``names``; :class:`MissingCredentials` naming each one unset or empty."""
+    """The values of ``names``; :class:`MissingCredentialsError` naming each one unset or empty."""
     absent = [name for name in names if not env.get(name, "").strip()]
     if absent:
-        raise MissingCredentials(absent)
+        raise MissingCredentialsError(absent)
     return {name: env[name].strip() for name in names}
 
 

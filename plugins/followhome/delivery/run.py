@@ -69,5 +69,8 @@ def deliver(
             continue
         record.add(service, job.key, handed.entry(utc_stamp(now())))
         outcome.handed.append(job.key)
-        say(f"  handed over {job.key} {job.label!r}" + (f": {handed.url}" if handed.url else f" ({handed.id})"))
+        say(
+            f"  handed over {job.key} {job.label!r}"
+            + (f": {handed.url}" if handed.url else f" ({handed.id})")
+        )
     return outcome

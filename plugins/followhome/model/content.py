@@ -172,6 +172,15 @@ class EmailChannel(_Strict):
         None, description="https unsubscribe link for plain SMTP email (services use their own merge tag)"
     )
     unsubscribe_email: Text | None = Field(None, description="Address for mailto: one-click unsubscribe")
+    audience: str | list[int] | None = Field(
+        None,
+        description="Who `followhome send` drafts for: a Mailchimp audience (list) id, Listmonk list ids, "
+        "or a Ghost newsletter slug (Buttondown: your whole list)",
+    )
+    value_tags: dict[ValueId, Line] = Field(
+        default_factory=dict,
+        description="Per-value subscriptions: the service's tag or segment for each value id",
+    )
 
 
 class DeliverySettings(_Strict):

@@ -4,7 +4,7 @@ and makes it once per item however often the command runs.
 
 Each module has the client class and ``from_env(env, audience, transport=None, sleep=...,
 clock=...)``, which reads the service's variables (every missing one named by
-:class:`~followhome.delivery.credentials.MissingCredentials`)."""
+:class:`~followhome.delivery.credentials.MissingCredentialsError`)."""
 
 from __future__ import annotations
 

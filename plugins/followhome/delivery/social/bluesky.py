@@ -179,7 +179,7 @@ def from_env(
 ) -> Bluesky:
     """The client for ``FOLLOWHOME_BLUESKY_HANDLE`` and ``FOLLOWHOME_BLUESKY_APP_PASSWORD``, at
     ``FOLLOWHOME_BLUESKY_URL`` (``https://bsky.social`` if unset);
-    :class:`~followhome.delivery.credentials.MissingCredentials` naming each one unset."""
+    :class:`~followhome.delivery.credentials.MissingCredentialsError` naming each one unset."""
     values = require(env, [HANDLE_VARIABLE, PASSWORD_VARIABLE])
     api = Api(
         service=SERVICE,

@@ -88,7 +88,7 @@ def from_env(
 ) -> Mastodon:
     """The client for ``FOLLOWHOME_MASTODON_URL`` (the server, ``https://mastodon.social``) and
     ``FOLLOWHOME_MASTODON_TOKEN`` (an access token with ``write:statuses``);
-    :class:`~followhome.delivery.credentials.MissingCredentials` naming each one unset."""
+    :class:`~followhome.delivery.credentials.MissingCredentialsError` naming each one unset."""
     values = require(env, [URL_VARIABLE, TOKEN_VARIABLE])
     api = Api(
         service=SERVICE,

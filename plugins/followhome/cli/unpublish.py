@@ -1,0 +1,60 @@
+"""What ``followhome withdraw`` takes back from the services: the story's posts and its unsent
+drafts, by the ids in ``delivered.yml``. Emails already sent cannot be recalled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from followhome.delivery.credentials import MissingCredentialsError
+from followhome.delivery.esp import buttondown, ghost, listmonk, mailchimp
+from followhome.delivery.http import ServiceError
+from followhome.delivery.record import Delivered, RecordError
+from followhome.delivery.social import bluesky, mastodon
+
+Delete = Callable[[Mapping[str, str]], Callable[[str], None]]
+DELETERS: dict[str, Delete] = {
+    "mastodon": lambda env: mastodon.from_env(env).delete,
+    "bluesky": lambda env: bluesky.from_env(env).delete,
+    "buttondown": lambda env: buttondown.from_env(env).delete,
+    "listmonk": lambda env: listmonk.from_env(env, None).delete,
+    "mailchimp": lambda env: mailchimp.from_env(env, None).delete,
+    "ghost": lambda env: ghost.from_env(env, None).delete,
+}
+WHAT = {"mastodon": "status", "bluesky": "post", "websub": ""}
+
+
+def unpublish(item_id: str, record_path: Path, env: Mapping[str, str], say: Callable[[str], None]) -> bool:
+    """Delete what went out for ``item_id``; True when nothing is left to delete."""
+    try:
+        record = Delivered.load(record_path)
+    except RecordError as exc:
+        say(f"Not deleted from any service: {exc}")
+        return False
+    complete = True
+    for service in sorted(record.services):
+        entry = record.get(service, item_id)
+        if entry is None or service not in DELETERS:
+            continue
+        thing = WHAT.get(service, f"{entry.get('status', 'draft')} email")
+        try:
+            DELETERS[service](env)(entry["id"])
+        except MissingCredentialsError as exc:
+            complete = False
+            say(
+                f"Not deleted: the {service} {thing} {entry['id']}: set {', '.join(exc.variables)} and run this again."
+            )
+            continue
+        except ServiceError as exc:
+            complete = False
+            say(
+                f"Not deleted: the {service} {thing} {entry['id']}: {exc}. Run this again, or delete it by hand."
+            )
+            continue
+        record.remove(service, item_id)
+        say(
+            f"Deleted the {service} {thing} {entry['id']}"
+            + (f" ({entry['url']})" if entry.get("url") else "")
+            + "."
+        )
+    return complete

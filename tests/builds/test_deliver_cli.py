@@ -1,0 +1,199 @@
+"""``followhome announce``, ``send`` and ``post`` as an editor or CI runs them, against stand-ins
+for the services on 127.0.0.1 (tests/services/); the live services are never reached."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import BIN, TODAY, Project, copy_demo
+from tests.services.websub_hub import WebSubHub
+
+
+def _run(project: Project, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("FOLLOWHOME_")}
+    return subprocess.run(
+        [str(BIN / "followhome"), *args],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env={**clean, "NO_MKDOCS_2_WARNING": "1", "FOLLOWHOME_TODAY": TODAY, **(env or {})},
+        check=False,
+    )
+
+
+def _set_brand(project: Project, text: str, after: str = "\nchannels:\n") -> None:
+    """Lines added to the demo's brand.yml after ``after`` (by default: the top-level channels)."""
+    brand = project.content / "brand.yml"
+    old = brand.read_text(encoding="utf-8")
+    assert after in old
+    brand.write_text(old.replace(after, after + text, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def hub() -> WebSubHub:
+    with WebSubHub() as running:
+        yield running  # type: ignore[misc]
+
+
+def test_announce_pings_changed_feeds_once_and_records_them(tmp_path: Path, hub: WebSubHub) -> None:
+    project = copy_demo(tmp_path / "p")
+    _set_brand(project, f"  feeds:\n    websub_hub: {hub.url}\n")
+    built = _run_mkdocs(project)
+    assert built.returncode == 0, built.stderr
+    assert f'href="{hub.url}" rel="hub"' in (project.site / "feed.xml").read_text(encoding="utf-8")
+
+    dry = _run(project, "announce", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "Would tell" in dry.stdout and not hub.pings and not (project.root / "delivered.yml").exists()
+
+    first = _run(project, "announce")
+    assert first.returncode == 0, first.stderr
+    [ping] = hub.pings
+    assert "https://oakhill-corner-wines.example/feed.xml" in ping.urls
+    record = yaml.safe_load((project.root / "delivered.yml").read_text(encoding="utf-8"))
+    assert set(record) == {"websub"} and "feed.xml" in record["websub"]
+    assert (
+        (project.root / "delivered.yml")
+        .read_text(encoding="utf-8")
+        .startswith("# What followhome handed over.")
+    )
+
+    again = _run(project, "announce")
+    assert again.returncode == 0 and "nothing to tell" in again.stdout
+    assert len(hub.pings) == 1
+
+
+def test_announce_without_a_hub_says_how_to_set_one(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    run = _run(project, "announce")
+    assert run.returncode == 0 and "set channels.feeds.websub_hub" in run.stdout
+
+
+def test_announce_before_a_build_says_to_build(tmp_path: Path, hub: WebSubHub) -> None:
+    project = copy_demo(tmp_path / "p")
+    _set_brand(project, f"  feeds:\n    websub_hub: {hub.url}\n")
+    run = _run(project, "announce")
+    assert run.returncode == 2 and "mkdocs build" in run.stderr and "Traceback" not in run.stderr
+
+
+def _run_mkdocs(project: Project) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict"],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "FOLLOWHOME_TODAY": TODAY},
+        check=False,
+    )
+
+
+# post, send and withdraw against the stand-ins -------------------------------------------------
+
+from tests.services import bluesky as bluesky_service  # noqa: E402
+from tests.services import buttondown as buttondown_service  # noqa: E402
+from tests.services import mastodon as mastodon_service  # noqa: E402
+
+NEW_STORY = "s-f0353be5"
+"""The demo's one story inside the 14-day window on TODAY, consented for every channel."""
+
+
+def _social_env(
+    mastodon: mastodon_service.MastodonStandIn, bluesky: bluesky_service.BlueskyStandIn
+) -> dict[str, str]:
+    return {
+        "FOLLOWHOME_MASTODON_URL": mastodon.url,
+        "FOLLOWHOME_MASTODON_TOKEN": mastodon_service.TOKEN,
+        "FOLLOWHOME_BLUESKY_URL": bluesky.url,
+        "FOLLOWHOME_BLUESKY_HANDLE": bluesky_service.HANDLE,
+        "FOLLOWHOME_BLUESKY_APP_PASSWORD": bluesky_service.APP_PASSWORD,
+    }
+
+
+def test_post_goes_out_once_to_each_network_and_withdraw_deletes_it(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    with mastodon_service.MastodonStandIn() as mastodon, bluesky_service.BlueskyStandIn() as bluesky:
+        env = _social_env(mastodon, bluesky)
+        first = _run(project, "post", env=env)
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert len(mastodon.statuses) == 1 and len(bluesky.records) == 1
+        [text] = mastodon.texts()
+        assert "Every bottle goes back" in text and "utm_source=mastodon" in text
+        record = yaml.safe_load((project.root / "delivered.yml").read_text(encoding="utf-8"))
+        assert set(record) == {"bluesky", "mastodon"} and NEW_STORY in record["mastodon"]
+
+        again = _run(project, "post", env=env)  # nothing new: nothing posted, even past Mastodon's hour
+        assert again.returncode == 0 and len(mastodon.statuses) == 1 and len(bluesky.records) == 1
+
+        story = next(
+            p for p in (project.content / "stories").glob("*.md") if NEW_STORY in p.read_text("utf-8")
+        )
+        withdrawn = _run(project, "withdraw", str(story.relative_to(project.root)), env=env)
+        assert withdrawn.returncode == 0, withdrawn.stdout + withdrawn.stderr
+        assert (
+            "Deleted the mastodon status" in withdrawn.stdout
+            and "Deleted the bluesky post" in withdrawn.stdout
+        )
+        assert "Emails already sent cannot be recalled" in withdrawn.stdout
+        assert mastodon.statuses == {} and bluesky.records == {}
+        assert not (project.root / "delivered.yml").read_text(encoding="utf-8").count(NEW_STORY)
+
+
+def test_withdraw_without_the_networks_variables_says_what_is_left(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    with mastodon_service.MastodonStandIn() as mastodon, bluesky_service.BlueskyStandIn() as bluesky:
+        env = _social_env(mastodon, bluesky)
+        assert _run(project, "post", "--network", "mastodon", env=env).returncode == 0
+        story = next(
+            p for p in (project.content / "stories").glob("*.md") if NEW_STORY in p.read_text("utf-8")
+        )
+        left = _run(project, "withdraw", str(story.relative_to(project.root)))
+        assert left.returncode == 1
+        assert "Not deleted: the mastodon status" in left.stdout and "FOLLOWHOME_MASTODON_URL" in left.stdout
+        assert len(mastodon.statuses) == 1
+        retried = _run(project, "withdraw", str(story.relative_to(project.root)), env=env)  # again, with them
+        assert retried.returncode == 0 and mastodon.statuses == {}
+
+
+def test_send_hands_drafts_once_and_never_sends(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    with buttondown_service.ButtondownStandIn() as buttondown:
+        env = {
+            "FOLLOWHOME_BUTTONDOWN_URL": buttondown.url,
+            "FOLLOWHOME_BUTTONDOWN_TOKEN": buttondown_service.TOKEN,
+        }
+        dry = _run(project, "send", "--dry-run", env=env)
+        assert dry.returncode == 0 and buttondown.emails == {} and "would hand over" in dry.stdout
+        first = _run(project, "send", env=env)
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert [e["status"] for e in buttondown.emails.values()] == ["draft"]
+        (project.root / "delivered.yml").unlink()  # lost: the idempotency key still prevents a second draft
+        again = _run(project, "send", env=env)
+        assert again.returncode == 0 and len(buttondown.emails) == 1
+        assert "Nothing was sent to subscribers" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("command", "variable"),
+    [
+        (("send",), "FOLLOWHOME_BUTTONDOWN_TOKEN"),
+        (
+            ("send", "--esp", "listmonk"),
+            "FOLLOWHOME_LISTMONK_URL, FOLLOWHOME_LISTMONK_USER, FOLLOWHOME_LISTMONK_TOKEN",
+        ),
+        (("post", "--network", "bluesky"), "FOLLOWHOME_BLUESKY_HANDLE, FOLLOWHOME_BLUESKY_APP_PASSWORD"),
+        (("post",), "FOLLOWHOME_MASTODON_URL + FOLLOWHOME_MASTODON_TOKEN"),
+    ],
+)
+def test_missing_variables_are_named_and_nothing_is_sent(
+    tmp_path: Path, command: tuple[str, ...], variable: str
+) -> None:
+    project = copy_demo(tmp_path / "p")
+    run = _run(project, *command)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert variable in run.stderr and "Traceback" not in run.stderr
+    assert not (project.root / "delivered.yml").exists()
