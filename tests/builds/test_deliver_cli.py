@@ -197,3 +197,48 @@ def test_missing_variables_are_named_and_nothing_is_sent(
     assert run.returncode == 2, run.stdout + run.stderr
     assert variable in run.stderr and "Traceback" not in run.stderr
     assert not (project.root / "delivered.yml").exists()
+
+
+# The outbox holds what is new ------------------------------------------------------------------
+
+
+def test_the_outbox_holds_new_items_and_any_item_asked_for(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    first = _run_mkdocs(project)
+    assert first.returncode == 0, first.stderr
+    assert sorted(p.name for p in (project.root / "outbox" / "stories").iterdir()) == [
+        "every-bottle-goes-back"
+    ]
+    assert "holds 1 items new within 14 days (channels.delivery.window_days)" in first.stderr
+
+    asked = _run(project, "email", "s-8d3c4482", "content/stories/a-grower-from-the-next-county.md")
+    assert asked.returncode == 0, asked.stderr
+    assert "the next build (make site) composes outbox/stories/the-corked-bottle/" in asked.stdout
+    second = _run_mkdocs(project)
+    assert second.returncode == 0 and "and 2 asked for with `followhome email`" in second.stderr
+    folders = sorted(p.name for p in (project.root / "outbox" / "stories").iterdir())
+    assert folders == ["a-grower-from-the-next-county", "every-bottle-goes-back", "the-corked-bottle"]
+    assert (project.root / "outbox" / "stories" / "the-corked-bottle" / "email.html").is_file()
+
+    third = _run_mkdocs(project)  # the request is kept: the folder stays
+    assert third.returncode == 0 and (project.root / "outbox" / "stories" / "the-corked-bottle").is_dir()
+    forgot = _run(project, "email", "--forget", "s-8d3c4482")
+    assert forgot.returncode == 0
+    assert _run_mkdocs(project).returncode == 0
+    assert not (project.root / "outbox" / "stories" / "the-corked-bottle").exists()
+
+
+def test_asking_for_an_unknown_or_unconsented_item_is_refused(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    run = _run(project, "email", "s-00000000")
+    assert run.returncode == 2 and "'s-00000000' is no story or update" in run.stderr
+
+
+def test_outbox_artifact_setting_for_the_workflow(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    command = [str(BIN / "python"), "-m", "followhome.cli.settings", "outbox_artifact"]
+    off = subprocess.run(command, cwd=project.root, capture_output=True, text=True, check=False)
+    assert off.stdout == "outbox_artifact=false\n"
+    _set_brand(project, "  delivery:\n    outbox_artifact: true\n")
+    on = subprocess.run(command, cwd=project.root, capture_output=True, text=True, check=False)
+    assert on.stdout == "outbox_artifact=true\n"

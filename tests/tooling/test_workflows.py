@@ -59,3 +59,28 @@ def test_workflow_triggers_and_pages_deployment() -> None:
     deploy = workflow["jobs"]["deploy"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert "refs/heads/main" in deploy["if"]
+
+
+def test_delivery_runs_after_deploy_in_its_own_group_never_cancelled() -> None:
+    workflow = yaml.load(
+        (ROOT / ".github" / "workflows" / "deliver.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader
+    )
+    assert workflow["on"]["workflow_run"] == {
+        "workflows": ["site"],
+        "types": ["completed"],
+        "branches": ["main"],
+    }
+    assert {"since", "until"} <= set(workflow["on"]["workflow_dispatch"]["inputs"])
+    assert workflow["concurrency"] == {"group": "deliver", "cancel-in-progress": "false"}
+    job = workflow["jobs"]["deliver"]
+    runs = [s.get("run", "") for s in job["steps"]]
+    order = [
+        next(i for i, r in enumerate(runs) if command in r)
+        for command in ("announce", "followhome send", "post")
+    ]
+    assert order == sorted(order)  # announce, then send, then post
+    assert any("git push" in r and "delivered.yml" in r for r in runs)
+    secrets = set(job["env"].values())
+    assert all(v.startswith("${{ secrets.FOLLOWHOME_") for v in secrets)
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["retention-days"] == "7" and "outbox_artifact" in upload["if"]

@@ -12,10 +12,11 @@ import pytest
 from followhome.delivery.handover import idempotency_key
 from followhome.delivery.http import Api, ServiceError, wait_for
 from followhome.delivery.record import HEADER, Delivered, RecordError
-from followhome.delivery.window import became_new, in_window, new_items
+from followhome.delivery.window import new_items
 from followhome.model.content import Channel
 from followhome.model.loader import load_content
 from followhome.publishing.edition import Edition
+from followhome.publishing.news import became_new, in_window
 from tests.helpers import minimal_project, story, update
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 
-from followhome.cli import announce, post, send
+from followhome.cli import announce, email_request, post, send
 from followhome.cli.digest import add_arguments as add_digest_arguments
 from followhome.cli.digest import run as run_digest
 from followhome.cli.intake import add_arguments as add_intake_arguments
@@ -290,6 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
         ("announce", announce, "tell the WebSub hub which feeds changed since the last announcement"),
         ("send", send, "hand new items (or a digest) to the email service as drafts, once"),
         ("post", post, "post new items consented for social to Mastodon and Bluesky, once"),
+        (
+            "email",
+            email_request,
+            "compose an older item's email and snippets into the outbox on the next build",
+        ),
     ):
         command = sub.add_parser(name, help=help_text, description=module.__doc__)
         module.add_arguments(command)

@@ -3,24 +3,11 @@ handed over to it before (:mod:`.record`)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from followhome.model.content import Channel, Story, Update
 from followhome.publishing.edition import Edition
+from followhome.publishing.news import in_window
 
 Item = Story | Update
-
-
-def became_new(item: Item) -> date:
-    """The day an item became news: its date, or its consent date if that is later."""
-    day = item.published.date()
-    if isinstance(item, Story) and item.meta.consent is not None:
-        day = max(day, item.meta.consent.given)
-    return day
-
-
-def in_window(item: Item, today: date, window_days: int) -> bool:
-    return today - timedelta(days=window_days) <= became_new(item) <= today
 
 
 def publishable(edition: Edition, channel: Channel) -> list[Item]:

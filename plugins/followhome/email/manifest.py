@@ -60,6 +60,8 @@ def folder_files(folder: Path, files: Files) -> str | None:
 @dataclass
 class Manifest:
     entries: dict[str, Entry] = field(default_factory=dict)
+    requested: tuple[str, ...] = ()
+    """Ids of items an editor asked for with ``followhome email``: composed whatever their age."""
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -76,7 +78,8 @@ class Manifest:
                         tuple(sorted((str(name), str(total)) for name, total in entry["files"].items())),
                     )
                     for folder, entry in data["folders"].items()
-                }
+                },
+                tuple(sorted(str(i) for i in data.get("requested", []))),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
@@ -86,6 +89,7 @@ class Manifest:
         data = {
             "made_by": "followhome-email; the outbox is kept in step with content/ on every build",
             "version": VERSION,
+            "requested": sorted(self.requested),
             "folders": {
                 folder: {"key": entry.key, "warnings": list(entry.warnings), "files": dict(entry.files)}
                 for folder, entry in sorted(self.entries.items())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -11,6 +11,7 @@ from followhome.email.compose import Composer, EmailOutput
 from followhome.email.snippets import snippets
 from followhome.model.content import Channel, Story, Update
 from followhome.publishing.edition import Edition
+from followhome.publishing.news import in_window
 from followhome.render.items import ItemRenderer, RenderedItem
 
 MARKER = ".followhome-outbox"
@@ -49,8 +50,12 @@ class Planned:
     """Social post and SMS text."""
 
 
-def planned_items(edition: Edition) -> list[Planned]:
-    """Stories with email or social consent and current updates, each with its folder."""
+def planned_items(
+    edition: Edition, window_days: int | None = None, requested: Collection[str] = ()
+) -> list[Planned]:
+    """Stories with email or social consent and current updates, each with its folder: with
+    ``window_days``, only those new within it (:mod:`followhome.publishing.news`) and those in
+    ``requested``."""
     emailed = {s.id for s in edition.stories(Channel.EMAIL)}
     social = {s.id for s in edition.stories(Channel.SOCIAL)}
     either = emailed | social
@@ -60,6 +65,9 @@ def planned_items(edition: Edition) -> list[Planned]:
     for source in sources:
         is_story = isinstance(source, Story)
         if source.id in seen or (is_story and source.id not in either):
+            continue
+        old = window_days is not None and not in_window(source, edition.today, window_days)
+        if old and source.id not in requested:
             continue
         seen.add(source.id)
         planned.append(

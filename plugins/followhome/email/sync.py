@@ -77,6 +77,8 @@ class OutboxSync:
     manifest: Manifest = field(default_factory=Manifest)
     keys: dict[str, str] = field(default_factory=dict)
     composed: int = 0
+    planned: list[Planned] = field(default_factory=list)
+    """What this build's outbox holds: the items new within the window and those asked for."""
     _workers: list[Background[Results]] = field(default_factory=list)
     _done: Results = field(default_factory=dict)
 
@@ -95,10 +97,13 @@ class OutboxSync:
             images_fingerprint(self.composer.content_dir),
         )
         previous = Manifest.load(self.outbox / MARKER)
+        self.manifest.requested = previous.requested  # kept until the editor takes them back
         folders = _folders(self.outbox)
         todo: list[tuple[Planned, Entry | None]] = []  # to compose (None), or to reuse if whole
         reused: list[tuple[Planned, Entry | None]] = []
-        for planned in planned_items(edition):
+        window = brand.config.channels.delivery.window_days
+        self.planned = planned_items(edition, window, self.manifest.requested)
+        for planned in self.planned:
             key = fingerprint(
                 settings,
                 planned.folder,

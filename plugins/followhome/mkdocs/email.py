@@ -125,6 +125,13 @@ class EmailPlugin(BasePlugin[EmailConfig]):  # type: ignore[no-untyped-call]
         except OutboxError as exc:
             raise PluginError(f"{NAME}: {exc}") from None
         sync.finish()
+        window = sync.composer.edition.catalog.brand.config.channels.delivery.window_days
+        asked = sum(1 for p in sync.planned if p.source.id in sync.manifest.requested)
+        log.info(
+            f"outbox {sync.outbox} holds {len(sync.planned) - asked} items new within {window} days "
+            f"(channels.delivery.window_days) and {asked} asked for with `followhome email`; "
+            "older items on demand: `followhome email ID`"
+        )
         log.info(
             f"outbox {sync.outbox}: {sync.composed} folders written, "
             f"{len(sync.manifest.entries) - sync.composed} unchanged"
