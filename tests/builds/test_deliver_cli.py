@@ -242,3 +242,41 @@ def test_outbox_artifact_setting_for_the_workflow(tmp_path: Path) -> None:
     _set_brand(project, "  delivery:\n    outbox_artifact: true\n")
     on = subprocess.run(command, cwd=project.root, capture_output=True, text=True, check=False)
     assert on.stdout == "outbox_artifact=true\n"
+
+
+# Consent, tone and disclosure in what goes out -------------------------------------------------
+
+
+def test_only_consented_items_go_out_with_their_disclosure_and_loud_items_are_held(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    shifts = project.content / "stories" / "saturday-shifts-and-a-new-palate.md"
+    shifts.write_text(shifts.read_text("utf-8").replace("date: 2026-03-14", "date: 2026-11-20"), "utf-8")
+    corked = project.content / "stories" / "the-corked-bottle.md"
+    text = corked.read_text("utf-8").replace("date: 2025-12-09", "date: 2026-11-21")
+    corked.write_text(
+        text.replace("channels: [site, feed, email, social]", "channels: [site, email]"), "utf-8"
+    )
+    assert "channels: [site, email]" in corked.read_text("utf-8")
+    (project.content / "updates" / "big-sale.md").write_text(
+        "---\nid: u-5a1e5a1e\ntitle: Huge sale now on\ndate: 2026-11-22\nsummary: Buy now! Huge discounts, "
+        "limited time only, order today and save big! Best prices guaranteed, hurry, while stocks last!\n"
+        "kind: offer\nvalues: [honest-advice]\nstatus: published\n---\n\nBuy now! Save 50%! Limited time offer! "
+        "Order today! Best deal ever! Hurry!\n",
+        encoding="utf-8",
+    )
+    brand = project.content / "brand.yml"
+    brand.write_text(brand.read_text("utf-8").replace("enforce: false", "enforce: true"), "utf-8")
+
+    post = _run(project, "post", "--dry-run", "--network", "mastodon")
+    assert post.returncode == 0, post.stdout + post.stderr
+    assert (
+        "s-b9b80425" in post.stdout
+        and "Disclosure: Esther Nakamura-Reid works for Oakhill Corner Wines" in post.stdout
+    )
+    assert "s-8d3c4482" not in post.stdout  # consent for site and email only
+    assert "held: u-5a1e5a1e" in post.stdout and "louder than the social limit" in post.stdout
+
+    send = _run(project, "send", "--dry-run")
+    assert send.returncode == 0, send.stdout + send.stderr
+    assert "would hand over s-8d3c4482" in send.stdout and "would hand over s-b9b80425" in send.stdout
+    assert "held: u-5a1e5a1e" in send.stdout
