@@ -4,8 +4,10 @@ choosing), each checking requests against the service's documented API.
 Common to all: a request log, an injectable clock, failures scripted for the next requests
 (``429``, ``500``, ``timeout``: no answer for longer than the client waits, ``drop``: the
 connection closed without an answer, ``drop-after``: the request done, then the connection
-closed, as when an answer is lost on the way back), and meeting points that hold requests
-until several have arrived (two runs at the same time, deterministically).
+closed, as when an answer is lost on the way back), failures aimed at creates (POSTs) only,
+meeting points that hold requests until several have arrived (two runs at the same time,
+deterministically), and violations: what the real service would have done that a test must never
+cause (an email sent at once); the ``with`` block fails the test when it ends if there were any.
 """
 
 from __future__ import annotations
@@ -155,7 +157,10 @@ class Handler(BaseHTTPRequestHandler):
 
 class ServiceServer:
     """A service on 127.0.0.1: subclasses answer :meth:`handle` (called with ``self.lock`` free:
-    take it for the state) and :meth:`failure_reply`."""
+    take it for the state) and :meth:`failure_reply`, and set :attr:`name`."""
+
+    name = "service"
+    """Starts the message of a test failed for :attr:`violations`."""
 
     class HTTP(ThreadingHTTPServer):
         daemon_threads = True
@@ -166,10 +171,13 @@ class ServiceServer:
         self.lock = threading.RLock()
         self.requests: list[Seen] = []
         self.stopping = threading.Event()
+        self.violations: list[str] = []
+        self.create_faults: list[str] = []
         self._failures: list[tuple[str, str | None]] = []
         self._meetings: dict[str, threading.Barrier] = {}
         self._http = ServiceServer.HTTP(("127.0.0.1", 0), Handler)
         self._http.service = self
+        # stopped in 0.05 s rather than serve_forever's default 0.5 s poll
         self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,), daemon=True)
 
     @property
@@ -194,6 +202,8 @@ class ServiceServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+        if self.violations and exc[0] is None:
+            raise AssertionError(f"{self.name}: " + "; ".join(self.violations))
 
     # scripting
     def fail(self, kind: str, times: int = 1, path: str | None = None) -> None:
@@ -201,6 +211,12 @@ class ServiceServer:
         assert kind in FAILURES, kind
         with self.lock:
             self._failures += [(kind, path)] * times
+
+    def fail_create(self, kind: str, times: int = 1) -> None:
+        """The next ``times`` POST requests fail as ``kind`` (look-ups go through)."""
+        assert kind in FAILURES, kind
+        with self.lock:
+            self.create_faults += [kind] * times
 
     def meet(self, path: str, parties: int | None = None) -> None:
         """With ``parties``: from now on hold requests to ``path`` until that many have arrived.
@@ -214,6 +230,8 @@ class ServiceServer:
 
     def take_failure(self, seen: Seen) -> str | None:
         with self.lock:
+            if seen.method == "POST" and self.create_faults:
+                return self.create_faults.pop(0)
             for index, (kind, path) in enumerate(self._failures):
                 if path is None or path == seen.path:
                     del self._failures[index]

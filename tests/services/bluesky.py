@@ -93,6 +93,8 @@ def check_post(record: Any) -> str | None:
 
 
 class BlueskyStandIn(ServiceServer):
+    name = "bluesky"
+
     def __init__(
         self, clock: FakeClock | None = None, handle: str = HANDLE, password: str = APP_PASSWORD
     ) -> None:

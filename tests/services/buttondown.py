@@ -21,7 +21,6 @@ Sending at once is a violation: the ``with`` block fails the test when it ends.
 
 from __future__ import annotations
 
-import threading
 import uuid
 from datetime import datetime
 from typing import Any
@@ -52,35 +51,13 @@ RETRY_AFTER = 7
 
 
 class ButtondownStandIn(ServiceServer):
+    name = "buttondown"
+
     def __init__(self, token: str = TOKEN) -> None:
         super().__init__()
         self.token = token
         self.emails: dict[str, dict[str, Any]] = {}
         self.replays: dict[str, Reply] = {}
-        self.violations: list[str] = []
-        self.create_faults: list[str] = []
-        # stopped in 0.05 s rather than serve_forever's default 0.5 s poll
-        self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,), daemon=True)
-
-    def __enter__(self) -> ButtondownStandIn:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-        if self.violations and exc[0] is None:
-            raise AssertionError("buttondown: " + "; ".join(self.violations))
-
-    def fail_create(self, kind: str, times: int = 1) -> None:
-        """The next ``times`` POST requests fail as ``kind`` (look-ups go through)."""
-        with self.lock:
-            self.create_faults += [kind] * times
-
-    def take_failure(self, seen: Seen) -> str | None:
-        with self.lock:
-            if seen.method == "POST" and self.create_faults:
-                return self.create_faults.pop(0)
-        return super().take_failure(seen)
 
     def failure_reply(self, kind: str) -> Reply:
         if kind == "429":

@@ -25,7 +25,6 @@ import hmac
 import json
 import re
 import secrets
-import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -52,36 +51,15 @@ def _slug(name: str) -> str:
 
 
 class GhostStandIn(ServiceServer):
+    name = "ghost"
+
     def __init__(self, keys: dict[str, str] | None = None) -> None:
         super().__init__()
         self.keys = keys or {KEY_ID: SECRET}
         self.posts: dict[str, dict[str, Any]] = {}
         self.emailed: list[tuple[str, str]] = []
         """(post id, newsletter) of each post scheduled to be emailed."""
-        self.violations: list[str] = []
-        self.create_faults: list[str] = []
         self._made = 0
-        self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,), daemon=True)
-
-    def __enter__(self) -> GhostStandIn:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-        if self.violations and exc[0] is None:
-            raise AssertionError("ghost: " + "; ".join(self.violations))
-
-    def fail_create(self, kind: str, times: int = 1) -> None:
-        """The next ``times`` POST requests fail as ``kind`` (look-ups go through)."""
-        with self.lock:
-            self.create_faults += [kind] * times
-
-    def take_failure(self, seen: Seen) -> str | None:
-        with self.lock:
-            if seen.method == "POST" and self.create_faults:
-                return self.create_faults.pop(0)
-        return super().take_failure(seen)
 
     def failure_reply(self, kind: str) -> Reply:
         if kind == "429":

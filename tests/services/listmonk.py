@@ -23,7 +23,6 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import threading
 import uuid
 from datetime import datetime
 from typing import Any
@@ -43,6 +42,8 @@ def _error(status: int, message: str) -> Reply:
 
 
 class ListmonkStandIn(ServiceServer):
+    name = "listmonk"
+
     def __init__(self, user: str = USER, token: str = TOKEN) -> None:
         super().__init__()
         self.user = user
@@ -50,30 +51,7 @@ class ListmonkStandIn(ServiceServer):
         self.campaigns: dict[int, dict[str, Any]] = {}
         self.ignored_status: list[Any] = []
         """``status`` values sent on create (Listmonk ignores them)."""
-        self.violations: list[str] = []
-        self.create_faults: list[str] = []
         self._next = 1
-        self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,), daemon=True)
-
-    def __enter__(self) -> ListmonkStandIn:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-        if self.violations and exc[0] is None:
-            raise AssertionError("listmonk: " + "; ".join(self.violations))
-
-    def fail_create(self, kind: str, times: int = 1) -> None:
-        """The next ``times`` POST requests fail as ``kind`` (look-ups go through)."""
-        with self.lock:
-            self.create_faults += [kind] * times
-
-    def take_failure(self, seen: Seen) -> str | None:
-        with self.lock:
-            if seen.method == "POST" and self.create_faults:
-                return self.create_faults.pop(0)
-        return super().take_failure(seen)
 
     def failure_reply(self, kind: str) -> Reply:
         if kind == "429":

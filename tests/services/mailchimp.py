@@ -27,7 +27,6 @@ import base64
 import binascii
 import re
 import secrets
-import threading
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -72,34 +71,13 @@ def _project(item: dict[str, Any], paths: list[list[str]]) -> dict[str, Any]:
 
 
 class MailchimpStandIn(ServiceServer):
+    name = "mailchimp"
+
     def __init__(self, key: str = KEY) -> None:
         super().__init__()
         self.key = key
         self.campaigns: dict[str, dict[str, Any]] = {}
-        self.violations: list[str] = []
-        self.create_faults: list[str] = []
         self._made = 0
-        self._thread = threading.Thread(target=self._http.serve_forever, args=(0.05,), daemon=True)
-
-    def __enter__(self) -> MailchimpStandIn:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-        if self.violations and exc[0] is None:
-            raise AssertionError("mailchimp: " + "; ".join(self.violations))
-
-    def fail_create(self, kind: str, times: int = 1) -> None:
-        """The next ``times`` POST requests fail as ``kind`` (look-ups go through)."""
-        with self.lock:
-            self.create_faults += [kind] * times
-
-    def take_failure(self, seen: Seen) -> str | None:
-        with self.lock:
-            if seen.method == "POST" and self.create_faults:
-                return self.create_faults.pop(0)
-        return super().take_failure(seen)
 
     def failure_reply(self, kind: str) -> Reply:
         if kind == "429":

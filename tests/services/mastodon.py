@@ -59,6 +59,8 @@ def countable(text: str) -> int:
 
 
 class MastodonStandIn(ServiceServer):
+    name = "mastodon"
+
     def __init__(self, clock: FakeClock | None = None, tokens: dict[str, str] | None = None) -> None:
         super().__init__(clock)
         self.tokens = tokens or {TOKEN: ACCOUNT}
@@ -66,13 +68,7 @@ class MastodonStandIn(ServiceServer):
         self.statuses: dict[str, dict[str, Any]] = {}
         self.owners: dict[str, str] = {}
         self.keys: dict[tuple[str, str], tuple[str, Any]] = {}
-        self.violations: list[str] = []
         self._next_id = 113_000_000_000_000_000
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-        if self.violations and exc[0] is None:
-            raise AssertionError("mastodon: " + "; ".join(self.violations))
 
     def failure_reply(self, kind: str) -> Reply:
         if kind == "429":
