@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,24 @@ def run_tool(tool: str, *args: str, cwd: Path, today: str = TODAY) -> subprocess
     )
 
 
+def ask_for_every_email(project: Project, today: str = TODAY) -> list[str]:
+    """``followhome email ID…`` for every story and update that goes to email or social on
+    ``today`` (published stories with that consent, current updates), as an editor asks for
+    older items: the next build composes the whole outbox, not only what is new within
+    ``channels.delivery.window_days``. Returns the ids asked for."""
+    from followhome.email.outbox import planned_items
+    from followhome.model.loader import load_content
+    from followhome.publishing.edition import Edition
+
+    edition = Edition(load_content(project.content).require(), date.fromisoformat(today))
+    ids = [planned.source.id for planned in planned_items(edition)]  # no window: every such item
+    assert ids, f"nothing in {project.content} goes to email or social"
+    run = run_tool("followhome", "email", *ids, cwd=project.root, today=today)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert all(f"Asked for {item_id}:" in run.stdout for item_id in ids), run.stdout
+    return ids
+
+
 def copy_demo(dest: Path) -> Project:
     dest.mkdir(parents=True, exist_ok=True)
     shutil.copytree(ROOT / "content", dest / "content")
@@ -119,11 +138,13 @@ def small_shares(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="module")
 def built_demo(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The demo project, built once per module."""
+    """The demo project, built once per module, with every story's and update's email asked
+    for (:func:`ask_for_every_email`): its outbox holds all of them, old and new."""
     old = os.environ.get("FOLLOWHOME_TODAY")
     os.environ["FOLLOWHOME_TODAY"] = TODAY
     try:
         project = copy_demo(tmp_path_factory.mktemp("demo"))
+        ask_for_every_email(project)
         project.build()
     finally:
         if old is None:

@@ -32,7 +32,7 @@ from followhome.pages.cards import Card, CardCache, draw_card
 from followhome.tone.cache import FILE as TONE_SCORES
 from followhome.tone.cache import ScoreCache
 from followhome.tone.scorer import score
-from tests.conftest import ROOT, Project, copy_demo
+from tests.conftest import ROOT, Project, ask_for_every_email, copy_demo, run_tool
 
 STORY = "stories/supper-on-a-tuesday.md"
 OLD = {
@@ -261,6 +261,7 @@ def _outbox(project: Project) -> dict[str, tuple[bytes, int]]:
 
 
 def test_a_reused_outbox_folder_that_changed_is_composed_again(demo: Project) -> None:
+    ask_for_every_email(demo)  # every folder: the ones left alone must stay untouched
     _built(demo)
     before = _outbox(demo)
     outbox = (demo.root / "outbox" / "stories").resolve()
@@ -308,6 +309,7 @@ def test_the_worker_processes_check_cards_and_outbox_folders_too(
     for module in (sharing, email_sync):
         counted(module)
         monkeypatch.setattr(module, "CHECK_PARALLEL_FROM", 1)  # the demo's 17 cards and folders
+    ask_for_every_email(demo)
     demo.build()
     assert started == []  # drawn and composed in this process: nothing to check yet
     card = demo.site / "assets" / "cards" / "stories" / "the-corked-bottle.jpg"
@@ -340,6 +342,12 @@ def _edit(project: Project) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def _ask_for_story(project: Project) -> None:
+    """``followhome email`` for STORY, older than the outbox's window, by its file."""
+    asked = run_tool("followhome", "email", f"content/{STORY}", cwd=project.root)
+    assert asked.returncode == 0, asked.stdout + asked.stderr
+
+
 def _cards(project: Project) -> set[str]:
     return {p.name for p in (_cache(project) / "cards").iterdir()}
 
@@ -355,19 +363,21 @@ def _entries(project: Project) -> dict[str, set[str]]:
 
 
 def test_an_edited_storys_old_words_and_card_leave_every_cache(demo: Project, tmp_path: Path) -> None:
+    _ask_for_story(demo)
     _built(demo)
     old_card = (demo.site / "assets" / "cards" / "stories" / "supper-on-a-tuesday.jpg").read_bytes()
     kept = [demo.root / ".cache", demo.root / "outbox"]
 
-    def holding(words: str) -> list[str]:
+    def holding(words: str, roots: list[Path] = kept) -> list[str]:
         return [
             str(p)
-            for root in kept
+            for root in roots
             for p in root.rglob("*")
             if p.is_file() and words.encode() in p.read_bytes()
         ]
 
     assert all(holding(words) for words in OLD.values())  # so the checks below can fail
+    assert all(holding(words, [demo.root / "outbox"]) for words in OLD.values())  # the outbox too
     assert any(p.read_bytes() == old_card for p in (_cache(demo) / "cards").iterdir())
     _edit(demo)
 
@@ -379,6 +389,7 @@ def test_an_edited_storys_old_words_and_card_leave_every_cache(demo: Project, tm
     assert not [p for root in kept for p in root.rglob("*") if p.is_file() and p.read_bytes() == old_card]
     clean = copy_demo(tmp_path / "clean")
     _edit(clean)
+    _ask_for_story(clean)
     _built(clean)
     assert _entries(demo) == _entries(clean)
     assert _files(demo.root / "outbox") == _files(clean.root / "outbox")

@@ -524,7 +524,9 @@ def _with_email_plugin(root: Path, brand_extra: str = "") -> Project:
 def test_build_warns_about_an_image_left_out_of_an_email(tmp_path: Path) -> None:
     minimal_project(tmp_path)
     project = _with_email_plugin(tmp_path, "channels:\n  email:\n    service: ghost\n")
-    project.write("stories/pic.md", story(body="![Logo](https://images.example/logo.png)"))
+    project.write(  # a new story (within channels.delivery.window_days): its email is composed
+        "stories/pic.md", story(date="2026-11-20", body="![Logo](https://images.example/logo.png)")
+    )
     run = project.run_build()
     assert run.returncode != 0
     assert (

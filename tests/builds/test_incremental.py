@@ -21,7 +21,7 @@ from followhome.model import addresses
 from followhome.model.loader import load_content
 from followhome.tone.cache import FILE, ScoreCache
 from followhome.tone.scorer import score
-from tests.conftest import Project
+from tests.conftest import Project, ask_for_every_email, run_tool
 
 STORY = "stories/supper-on-a-tuesday.md"
 
@@ -40,6 +40,12 @@ def _bytes(files: dict[str, tuple[bytes, int]]) -> dict[str, bytes]:
     return {path: data for path, (data, _) in files.items()}
 
 
+def _ask_for_story(project: Project) -> None:
+    """``followhome email`` for STORY, older than the outbox's window, by its file."""
+    asked = run_tool("followhome", "email", f"content/{STORY}", cwd=project.root)
+    assert asked.returncode == 0, asked.stdout + asked.stderr
+
+
 def _edit(project: Project, rel: str, old: str, new: str) -> None:
     path = project.content / rel
     text = path.read_text(encoding="utf-8")
@@ -51,6 +57,7 @@ def _edit(project: Project, rel: str, old: str, new: str) -> None:
 
 
 def test_second_build_rewrites_no_outbox_file_and_publishes_the_same(demo: Project) -> None:
+    ask_for_every_email(demo)
     demo.build()
     first = _outbox(demo)
     demo.build()
@@ -61,6 +68,7 @@ def test_second_build_rewrites_no_outbox_file_and_publishes_the_same(demo: Proje
 
 
 def test_an_edit_recomposes_only_that_story(demo: Project) -> None:
+    ask_for_every_email(demo)  # every story's folder, so "only that story" means something
     demo.build()
     before = _outbox(demo)
     _edit(demo, STORY, "\n\n", "\n\nA sentence added by the editor.\n\n")
@@ -73,6 +81,7 @@ def test_an_edit_recomposes_only_that_story(demo: Project) -> None:
 
 
 def test_a_brand_change_recomposes_every_email(demo: Project) -> None:
+    ask_for_every_email(demo)  # every email, not only the new one
     demo.build()
     brand = demo.content / "brand.yml"
     text = brand.read_text(encoding="utf-8")
@@ -86,6 +95,7 @@ def test_a_brand_change_recomposes_every_email(demo: Project) -> None:
 
 
 def test_withdrawal_and_strays_leave_the_outbox(demo: Project) -> None:
+    _ask_for_story(demo)  # asked for, and then withdrawn: the withdrawal wins
     demo.build()
     assert (demo.root / "outbox" / "stories" / "supper-on-a-tuesday").is_dir()
     (demo.root / "outbox" / "stories" / "left-behind").mkdir()
@@ -100,12 +110,18 @@ def test_withdrawal_and_strays_leave_the_outbox(demo: Project) -> None:
 
 
 def test_a_deleted_folder_or_a_broken_manifest_is_remade(demo: Project) -> None:
+    _ask_for_story(demo)
     demo.build()
     first = _bytes(_outbox(demo))
+    asked = {path for path in first if path.startswith("stories/supper-on-a-tuesday/")}
+    assert asked and set(first) - asked  # the story asked for and what is new
     shutil.rmtree(demo.root / "outbox" / "stories" / "supper-on-a-tuesday")
     demo.build()
     assert _bytes(_outbox(demo)) == first
     (demo.root / "outbox" / MARKER).write_text("{ not json", encoding="utf-8")
+    demo.build()  # the request was in the broken manifest: what is new is remade, alone
+    assert _bytes(_outbox(demo)) == {path: data for path, data in first.items() if path not in asked}
+    _ask_for_story(demo)
     demo.build()
     assert _bytes(_outbox(demo)) == first
 
@@ -113,6 +129,7 @@ def test_a_deleted_folder_or_a_broken_manifest_is_remade(demo: Project) -> None:
 def test_a_reused_folder_repeats_its_warnings_so_strict_keeps_failing(
     demo: Project, mkdocs_warnings: Any
 ) -> None:
+    _ask_for_story(demo)  # while the content is clean: the command loads it as a build does
     (demo.content / "stories" / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8"
     )
@@ -255,6 +272,7 @@ def _generated(folder: Path, parallel: bool) -> Project:
         encoding="utf-8",
     )
     project = Project(root)
+    ask_for_every_email(project)  # the generated items are years old; makes outbox/ and its manifest
     (project.content / "stories" / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8"
     )
@@ -288,9 +306,7 @@ def test_composing_in_other_processes_gives_the_same_outbox_and_warnings(
 
 @pytest.mark.parametrize("parallel", [True, False])
 def test_an_unwritable_outbox_is_a_clear_error(tmp_path: Path, parallel: bool) -> None:
-    project = _generated(tmp_path / "p", parallel)
-    (project.root / "outbox").mkdir()
-    (project.root / "outbox" / MARKER).write_text("{}", encoding="utf-8")
+    project = _generated(tmp_path / "p", parallel)  # outbox/ and a manifest listing no folder
     (project.root / "outbox" / "stories").write_text("a file where a folder should be", encoding="utf-8")
     run = project.run_build()
     assert run.returncode != 0

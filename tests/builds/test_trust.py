@@ -12,10 +12,12 @@ import yaml
 from lxml import etree, html
 
 from followhome.model.loader import load_content
-from tests.conftest import ROOT, Project, copy_demo, is_feed
+from tests.conftest import ROOT, Project, ask_for_every_email, copy_demo, is_feed, run_tool
 from tests.helpers import BRAND, minimal_project, story, update
 
 ALL_PLUGINS = "  - followhome-feeds\n  - followhome-email\n"
+NEW = "2026-11-20"
+"""A story's date within channels.delivery.window_days of TODAY: the outbox composes its email."""
 EMAIL_BRAND = 'channels:\n  email:\n    service: mailchimp\ncontact:\n  email: hello@shop.example\n  phone: "+44 20 7946 0000"\n'
 
 
@@ -94,7 +96,8 @@ def test_r2_a_story_appears_only_in_its_consented_channels(
 ) -> None:
     project = _project(tmp_path)
     project.write(
-        "stories/s.md", story(channels=channels, title="Channel test", quote="Words only where agreed.")
+        "stories/s.md",
+        story(channels=channels, title="Channel test", quote="Words only where agreed.", date=NEW),
     )
     project.build()
     assert _where(project, "Words only where agreed.") | _where(project, "Channel test") == expected
@@ -107,9 +110,14 @@ def test_r3_withdrawing_a_demo_story_leaves_no_trace_anywhere(tmp_path: Path) ->
     project = copy_demo(tmp_path / "p")
     path = project.content / "stories" / "the-corked-bottle.md"
     meta = yaml.load(path.read_text(encoding="utf-8").split("---\n")[1], Loader=yaml.BaseLoader)
+    asked = run_tool("followhome", "email", meta["id"], cwd=project.root)  # older than the window
+    assert asked.returncode == 0, asked.stderr
     project.build()
     before = _everything(project)
     assert any(meta["id"] in t for t in before.values())  # it was everywhere before
+    assert any(
+        meta["id"] in t for f, t in before.items() if f.startswith("outbox/stories/the-corked-bottle/")
+    )
     path.write_text(
         path.read_text(encoding="utf-8").replace("  reference:", "  withdrawn: 2026-11-22\n  reference:", 1),
         encoding="utf-8",
@@ -143,7 +151,7 @@ def test_r3_withdrawing_a_demo_story_leaves_no_trace_anywhere(tmp_path: Path) ->
 def test_r4_disclosure_next_to_the_quote_on_page_feed_and_email(tmp_path: Path) -> None:
     project = _project(tmp_path)
     connection = "connection:\n  kind: free-product\n  note: We gave Ada a bottle to taste.\n"
-    project.write("stories/gift.md", story(extra=connection))
+    project.write("stories/gift.md", story(extra=connection, date=NEW))
     project.build()
 
     def after_quote(fragment: str) -> str:
@@ -252,13 +260,15 @@ SUBSTANTIATION = (
 
 def test_r9_a_quantified_result_needs_substantiation(tmp_path: Path, mkdocs_warnings: Any) -> None:
     project = _project(tmp_path)
-    project.write("stories/saved.md", story(quote="I saved 30% on my wine bill."))
+    project.write("stories/saved.md", story(quote="I saved 30% on my wine bill.", date=NEW))
     (problem,) = _problems(project)
     assert problem.startswith(
         "content/stories/saved.md:9: quote: states a quantified result ('30%') without substantiation (R9)"
     )
     assert _where(project, "saved 30%") == set() or not (project.site / "stories").exists()
-    project.write("stories/saved.md", story(quote="I saved 30% on my wine bill.", extra=SUBSTANTIATION))
+    project.write(
+        "stories/saved.md", story(quote="I saved 30% on my wine bill.", extra=SUBSTANTIATION, date=NEW)
+    )
     assert _problems(project) == []
     project.build()
     shown = "Results vary: Most regulars save less. How we checked: Receipts from March and April 2026."
@@ -439,6 +449,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Project:
             ),
         )
     project.write("updates/u.md", update(title=json.dumps(XSS[0])).replace("Body of", XSS[1] + " Body of"))
+    ask_for_every_email(project)  # the corpus's stories and update are older than the outbox's window
     # Not strict: the corpus also holds broken images, which the build rightly warns about.
     from mkdocs.commands.build import build
     from mkdocs.config import load_config

@@ -159,8 +159,10 @@ def _base_docs(esp: str) -> dict[str, tuple[dict[str, Any] | None, str]]:
     value["icon"] = "material/glass-wine"
     value_body = VALUE.split("---\n", 2)[2].strip() + "\n"
 
-    item = _front(story())
-    item["updated"] = date(2026, 3, 20)
+    # New within channels.delivery.window_days of the campaign's day (tests.conftest.TODAY), so
+    # every build composes the story's and the update's emails into the outbox it scans.
+    item = _front(story(date="2026-11-16"))
+    item["updated"] = date(2026, 11, 20)
     item["featured"] = True
     item["customer"].update(role="Regular", organization="Lovelace Analytics", location="Oakhill")
     item["customer"]["avatar"] = "assets/logo.svg"
@@ -175,8 +177,8 @@ def _base_docs(esp: str) -> dict[str, tuple[dict[str, Any] | None, str]]:
     item["substantiation"] = {"note": "Checked with Ada.", "typical": "Most customers find one bottle."}
     story_body = "Ada came in looking for a gift.\n\nWe talked about *what she likes* and found it.\n"
 
-    news = _front(update(kind="offer", expires="2027-01-01"))
-    news["updated"] = date(2026, 9, 2)
+    news = _front(update(kind="offer", expires="2027-01-01", date="2026-11-16"))
+    news["updated"] = date(2026, 11, 18)
     update_body = "Body of New shelf.\n\nCome and see the **new shelf**.\n"
 
     return {

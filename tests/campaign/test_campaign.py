@@ -323,6 +323,7 @@ def test_the_base_project_is_valid_and_its_output_clean(tmp_path: Path, mkdocs_w
     assert mkdocs_warnings.take() == []
     assert (tmp_path / "site" / "stories" / "a-bottle" / "index.html").is_file()
     assert list((tmp_path / "outbox" / "stories").glob("*/email.html"))
+    assert list((tmp_path / "outbox" / "updates").glob("*/email.html"))
     assert findings(tmp_path, esp="mailchimp", payload="merge-mailchimp") == []
 
 
