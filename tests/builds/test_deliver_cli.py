@@ -280,3 +280,18 @@ def test_only_consented_items_go_out_with_their_disclosure_and_loud_items_are_he
     assert send.returncode == 0, send.stdout + send.stderr
     assert "would hand over s-8d3c4482" in send.stdout and "would hand over s-b9b80425" in send.stdout
     assert "held: u-5a1e5a1e" in send.stdout
+
+
+def test_a_withdrawn_storys_request_leaves_the_outbox_manifest(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    assert _run(project, "email", "content/stories/supper-on-a-tuesday.md").returncode == 0
+    assert _run_mkdocs(project).returncode == 0
+    marker = project.root / "outbox" / ".followhome-outbox"
+    item_id = yaml.safe_load(
+        (project.content / "stories" / "supper-on-a-tuesday.md").read_text("utf-8").split("---")[1]
+    )["id"]
+    assert item_id in marker.read_text("utf-8")
+    assert _run(project, "withdraw", "content/stories/supper-on-a-tuesday.md").returncode == 0
+    assert _run_mkdocs(project).returncode == 0
+    assert item_id not in marker.read_text("utf-8")
+    assert not (project.root / "outbox" / "stories" / "supper-on-a-tuesday").exists()

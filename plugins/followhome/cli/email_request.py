@@ -39,8 +39,12 @@ def run(args: argparse.Namespace) -> int:
     candidates = {p.source.id: p for p in planned_items(site.edition)}
     by_file = {p.source.origin.path: p.source.id for p in candidates.values()}
     wanted: list[str] = []
+    manifest = Manifest.load(outbox / MARKER)
     for asked in args.items:
         item_id = asked if asked in candidates else by_file.get(Path(asked).as_posix())
+        if args.forget and item_id is None and asked in manifest.requested:
+            wanted.append(asked)  # no longer eligible (withdrawn, expired): forgetting is always allowed
+            continue
         if item_id is None:
             return fail(
                 f"'{asked}' is no story or update that goes to email or social today (an id like s-8d3c4482, or "
@@ -48,14 +52,13 @@ def run(args: argparse.Namespace) -> int:
                 EXIT_USAGE,
             )
         wanted.append(item_id)
-    manifest = Manifest.load(outbox / MARKER)
     before = set(manifest.requested)
     after = before - set(wanted) if args.forget else before | set(wanted)
     manifest.requested = tuple(sorted(after))
     outbox.mkdir(parents=True, exist_ok=True)
     manifest.save(outbox / MARKER)
     for item_id in wanted:
-        folder = candidates[item_id].folder
+        folder = candidates[item_id].folder if item_id in candidates else "…"
         if args.forget:
             say(f"Forgot {item_id}: the next build keeps {outbox.name}/{folder}/ only while it is new.")
         else:

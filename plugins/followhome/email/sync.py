@@ -97,7 +97,10 @@ class OutboxSync:
             images_fingerprint(self.composer.content_dir),
         )
         previous = Manifest.load(self.outbox / MARKER)
-        self.manifest.requested = previous.requested  # kept until the editor takes them back
+        # Kept until the editor takes them back, or the item leaves email and social (withdrawn,
+        # unpublished, expired): nothing of a withdrawn story stays in the outbox, not even its id.
+        eligible = {p.source.id for p in planned_items(edition)}
+        self.manifest.requested = tuple(i for i in previous.requested if i in eligible)
         folders = _folders(self.outbox)
         todo: list[tuple[Planned, Entry | None]] = []  # to compose (None), or to reuse if whole
         reused: list[tuple[Planned, Entry | None]] = []
