@@ -1,4 +1,5 @@
-"""``followhome announce``, ``send`` and ``post``: the new stuff handed over, once.
+"""What ``followhome announce``, ``send``, ``post`` and ``email`` share: the site loaded as a build
+loads it, the record, credentials errors, what is new and what is held.
 
 Each command loads the site as a build would (no network), works out what is new for the
 service (published in its channel, within ``channels.delivery.window_days``, not in
@@ -11,8 +12,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mkdocs.exceptions import ConfigurationError
@@ -101,10 +102,3 @@ def env() -> Mapping[str, str]:
 
 def story_of(item: Item) -> Story | None:
     return item if isinstance(item, Story) else None
-
-
-def today_of(site: Standalone) -> date:
-    return site.edition.today
-
-
-Runner = Callable[[argparse.Namespace], int]
