@@ -295,3 +295,32 @@ def test_a_withdrawn_storys_request_leaves_the_outbox_manifest(tmp_path: Path) -
     assert _run_mkdocs(project).returncode == 0
     assert item_id not in marker.read_text("utf-8")
     assert not (project.root / "outbox" / "stories" / "supper-on-a-tuesday").exists()
+
+
+@pytest.mark.parametrize(
+    ("esp", "env", "says"),
+    [
+        (
+            "listmonk",
+            {
+                "FOLLOWHOME_LISTMONK_URL": "http://127.0.0.1:9",
+                "FOLLOWHOME_LISTMONK_USER": "u",
+                "FOLLOWHOME_LISTMONK_TOKEN": "t",
+            },
+            "set channels.email.audience",
+        ),
+        ("mailchimp", {"FOLLOWHOME_MAILCHIMP_TOKEN": "abc-us6"}, "set channels.email.audience"),
+        (
+            "ghost",
+            {"FOLLOWHOME_GHOST_URL": "http://127.0.0.1:9", "FOLLOWHOME_GHOST_ADMIN_KEY": "zz"},
+            "<id>:<hex secret>",
+        ),
+    ],
+)
+def test_a_service_set_up_wrong_is_said_before_anything_is_sent(
+    tmp_path: Path, esp: str, env: dict[str, str], says: str
+) -> None:
+    project = copy_demo(tmp_path / "p")
+    run = _run(project, "send", "--esp", esp, env=env)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert says in run.stderr and "Nothing was sent." in run.stderr and "Traceback" not in run.stderr

@@ -22,7 +22,7 @@ from followhome.cli.deliver import (
     say,
     story_of,
 )
-from followhome.delivery.credentials import MissingCredentialsError, has
+from followhome.delivery.credentials import MissingCredentialsError, SetupError, has
 from followhome.delivery.handover import Handed, Post
 from followhome.delivery.run import Job, deliver
 from followhome.delivery.social import bluesky, mastodon
@@ -102,6 +102,8 @@ def run(args: argparse.Namespace) -> int:
             )
         except MissingCredentialsError as exc:
             return missing(exc, f"post to {name}")
+        except SetupError as exc:
+            return fail(f"{exc}. Nothing was posted.", EXIT_USAGE)
         jobs = []
         for item in items:
             rendered = renderer.item(item)

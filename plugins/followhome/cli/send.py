@@ -23,7 +23,7 @@ from followhome.cli.deliver import (
     open_site,
     say,
 )
-from followhome.delivery.credentials import MissingCredentialsError
+from followhome.delivery.credentials import MissingCredentialsError, SetupError
 from followhome.delivery.esp import buttondown, ghost, listmonk, mailchimp
 from followhome.delivery.handover import EmailDraft, Handed
 from followhome.delivery.run import Job, deliver
@@ -132,6 +132,8 @@ def run(args: argparse.Namespace) -> int:
         create = _refuse if args.dry_run else SERVICES[service](environment, email)
     except MissingCredentialsError as exc:
         return missing(exc, f"send to {service}")
+    except SetupError as exc:
+        return fail(f"{exc}. Nothing was sent.", EXIT_USAGE)
     what = "scheduled" if args.schedule else "draft"
     say(
         f"{service}: {len(jobs)} new {'digest' if args.digest else 'item'}{'s' if len(jobs) != 1 else ''} ({what})"

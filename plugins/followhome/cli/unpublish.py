@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from followhome.delivery.credentials import MissingCredentialsError
+from followhome.delivery.credentials import MissingCredentialsError, SetupError
 from followhome.delivery.esp import buttondown, ghost, listmonk, mailchimp
 from followhome.delivery.http import ServiceError
 from followhome.delivery.record import Delivered, RecordError
@@ -39,6 +39,10 @@ def unpublish(item_id: str, record_path: Path, env: Mapping[str, str], say: Call
         thing = WHAT.get(service, f"{entry.get('status', 'draft')} email")
         try:
             DELETERS[service](env)(entry["id"])
+        except SetupError as exc:
+            complete = False
+            say(f"Not deleted: the {service} {thing} {entry['id']}: {exc}.")
+            continue
         except MissingCredentialsError as exc:
             complete = False
             say(

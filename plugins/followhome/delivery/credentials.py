@@ -6,6 +6,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 
+class SetupError(ValueError):
+    """A service's settings cannot work (no audience, a malformed key): said before any request."""
+
+
 class MissingCredentialsError(Exception):
     """Variables a command needs and the environment lacks: say every one of them."""
 

@@ -27,7 +27,7 @@ from typing import Any
 
 import httpx
 
-from followhome.delivery.credentials import require
+from followhome.delivery.credentials import SetupError, require
 from followhome.delivery.esp import utc_iso
 from followhome.delivery.handover import EmailDraft, Handed
 from followhome.delivery.http import Api, ServiceError
@@ -53,7 +53,7 @@ def admin_token(admin_key: str, now: datetime) -> str:
     except ValueError:
         signing_key = b""
     if not kid or not signing_key:
-        raise ValueError(f"{ADMIN_KEY} must be the Admin API key as Ghost shows it: <id>:<hex secret>")
+        raise SetupError(f"{ADMIN_KEY} must be the Admin API key as Ghost shows it: <id>:<hex secret>")
     iat = int(now.timestamp())
     header = {"alg": "HS256", "typ": "JWT", "kid": kid}
     payload = {"iat": iat, "exp": iat + LIFETIME, "aud": "/admin/"}
@@ -195,7 +195,7 @@ def from_env(
     newsletter slug a schedule emails."""
     values = require(env, [URL, ADMIN_KEY])
     if isinstance(audience, list):
-        raise ValueError("ghost: channels.email.audience must be a newsletter slug, a string")
+        raise SetupError("ghost: channels.email.audience must be a newsletter slug, a string")
     api = Api(
         SERVICE,
         values[URL].rstrip("/"),

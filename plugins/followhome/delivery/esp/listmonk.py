@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from followhome.delivery.credentials import require
+from followhome.delivery.credentials import SetupError, require
 from followhome.delivery.esp import utc_iso
 from followhome.delivery.handover import EmailDraft, Handed
 from followhome.delivery.http import Api
@@ -40,7 +40,7 @@ class Listmonk:
 
     def __init__(self, api: Api, lists: list[int]) -> None:
         if not lists:
-            raise ValueError("listmonk: no list ids to send to: set channels.email.audience, e.g. [3]")
+            raise SetupError("listmonk: no list ids to send to: set channels.email.audience, e.g. [3]")
         self.api = api
         self.lists = list(lists)
 
@@ -121,7 +121,7 @@ def lists_of(audience: str | list[int] | None) -> list[int]:
     try:
         return [int(part) for part in (audience or "").replace(",", " ").split()]
     except ValueError:
-        raise ValueError(
+        raise SetupError(
             f"listmonk: channels.email.audience must be list ids, e.g. [3, 7], not {audience!r}"
         ) from None
 

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from followhome.delivery.credentials import require
+from followhome.delivery.credentials import SetupError, require
 from followhome.delivery.esp import utc_iso
 from followhome.delivery.handover import EmailDraft, Handed
 from followhome.delivery.http import Api, ServiceError
@@ -43,7 +43,7 @@ def base_url(token: str) -> str:
     """``https://us6.api.mailchimp.com`` for a key ending ``-us6``."""
     _, dash, dc = token.rpartition("-")
     if not dash or not dc.isalnum():
-        raise ValueError(
+        raise SetupError(
             f"{TOKEN} does not end in its data center (like -us6); set {URL} to the API address instead"
         )
     return f"https://{dc}.api.mailchimp.com"
@@ -66,7 +66,7 @@ class Mailchimp:
 
     def __init__(self, api: Api, list_id: str) -> None:
         if not list_id:
-            raise ValueError("mailchimp: no audience to send to: set channels.email.audience to its list id")
+            raise SetupError("mailchimp: no audience to send to: set channels.email.audience to its list id")
         self.api = api
         self.list_id = list_id
 
@@ -186,7 +186,7 @@ def from_env(
     token = require(env, [TOKEN])[TOKEN]
     base = env.get(URL, "").strip() or base_url(token)
     if isinstance(audience, list):
-        raise ValueError("mailchimp: channels.email.audience must be one audience (list) id, a string")
+        raise SetupError("mailchimp: channels.email.audience must be one audience (list) id, a string")
     basic = base64.b64encode(f"followhome:{token}".encode()).decode()
     api = Api(
         SERVICE,
