@@ -24,9 +24,10 @@ from followhome.cli.deliver import (
 )
 from followhome.delivery.credentials import MissingCredentialsError, SetupError, has
 from followhome.delivery.handover import Handed, Post
+from followhome.delivery.http import ServiceError
 from followhome.delivery.run import Job, deliver
 from followhome.delivery.social import bluesky, mastodon
-from followhome.delivery.social.text import post_text
+from followhome.delivery.social.text import PostTooLongError, post_text
 from followhome.email.links import with_utm
 from followhome.model.content import Channel
 from followhome.publishing.disclosure import disclosure
@@ -104,6 +105,10 @@ def run(args: argparse.Namespace) -> int:
             return missing(exc, f"post to {name}")
         except SetupError as exc:
             return fail(f"{exc}. Nothing was posted.", EXIT_USAGE)
+        except ServiceError as exc:  # Mastodon's limits are read from the server first
+            say(f"{name}: nothing posted: {exc}")
+            code = EXIT_FAILED
+            continue
         jobs = []
         for item in items:
             rendered = renderer.item(item)
@@ -112,7 +117,12 @@ def run(args: argparse.Namespace) -> int:
             link = with_utm(rendered.url, brand.url, item.id, medium="social", source=name)
             story = story_of(item)
             said = disclosure(story, brand.config.name) if story else None
-            text = post_text(rendered, link, said, limit, url_length)
+            try:
+                text = post_text(rendered, link, said, limit, url_length)
+            except PostTooLongError as exc:
+                say(f"  NOT posted: {item.id} {rendered.title!r}: {exc}")
+                code = EXIT_FAILED
+                continue
             post = Post(item.id, text, link, rendered.title, rendered.summary, brand.config.language)
             jobs.append(Job(item.id, rendered.title, post, held.get(item.origin.path, "")))
         say(f"{name}: {len(jobs)} new item{'s' if len(jobs) != 1 else ''} within the window")
