@@ -324,3 +324,31 @@ def test_a_service_set_up_wrong_is_said_before_anything_is_sent(
     run = _run(project, "send", "--esp", esp, env=env)
     assert run.returncode == 2, run.stdout + run.stderr
     assert says in run.stderr and "Nothing was sent." in run.stderr and "Traceback" not in run.stderr
+
+
+def test_withdraw_deletes_the_storys_draft_at_listmonk(tmp_path: Path) -> None:
+    from tests.services import listmonk as listmonk_service
+
+    project = copy_demo(tmp_path / "p")
+    brand = project.content / "brand.yml"
+    brand.write_text(
+        brand.read_text("utf-8").replace(
+            "    service: buttondown\n", "    service: listmonk\n    audience: [3]\n"
+        ),
+        "utf-8",
+    )
+    with listmonk_service.ListmonkStandIn() as listmonk:
+        env = {
+            "FOLLOWHOME_LISTMONK_URL": listmonk.url,
+            "FOLLOWHOME_LISTMONK_USER": listmonk_service.USER,
+            "FOLLOWHOME_LISTMONK_TOKEN": listmonk_service.TOKEN,
+        }
+        sent = _run(project, "send", env=env)
+        assert sent.returncode == 0, sent.stdout + sent.stderr
+        assert [c["status"] for c in listmonk.campaigns.values()] == ["draft"]
+        story = next(
+            p for p in (project.content / "stories").glob("*.md") if NEW_STORY in p.read_text("utf-8")
+        )
+        withdrawn = _run(project, "withdraw", str(story.relative_to(project.root)), env=env)
+        assert withdrawn.returncode == 0, withdrawn.stdout + withdrawn.stderr
+        assert "Deleted the listmonk draft email" in withdrawn.stdout and listmonk.campaigns == {}

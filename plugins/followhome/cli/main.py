@@ -16,6 +16,7 @@ from followhome.cli.intake import add_arguments as add_intake_arguments
 from followhome.cli.unpublish import unpublish
 from followhome.intake.records import record_withdrawal
 from followhome.mkdocs.theme import icon_exists
+from followhome.model.catalog import Catalog
 from followhome.model.content import Channel
 from followhome.model.loader import STORIES_DIR, LoadResult, load_content
 from followhome.model.scaffold import KINDS, ScaffoldError, scaffold
@@ -143,7 +144,11 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
         print(f"{done.path.as_posix()} is withdrawn already (on {done.withdrawn}); nothing to remove.")
         _record_withdrawal(Path(args.intake), done)
         # Run again after a service could not be reached: what is left is deleted now.
-        return EXIT_OK if unpublish(done.item_id, Path(args.record), os.environ, print) else EXIT_PROBLEMS
+        return (
+            EXIT_OK
+            if unpublish(done.item_id, Path(args.record), os.environ, _audience(catalog), print)
+            else EXIT_PROBLEMS
+        )
     if done.renamed_from is not None:
         print(
             f"Renamed {done.renamed_from.as_posix()} to {done.path.as_posix()} (no notice at the old address)."
@@ -152,7 +157,7 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
     if done.removed:
         print(f"Removed: {', '.join(done.removed)}.")
     _record_withdrawal(Path(args.intake), done)
-    unpublished = unpublish(done.item_id, Path(args.record), os.environ, print)
+    unpublished = unpublish(done.item_id, Path(args.record), os.environ, _audience(catalog), print)
     kept = "id, consent.withdrawn" + (", consent.reference" if done.reference else "")
     print(
         f"Kept: {kept}.\n"
@@ -167,6 +172,11 @@ def cmd_withdraw(args: argparse.Namespace) -> int:
         )
         return EXIT_PROBLEMS
     return EXIT_OK
+
+
+def _audience(catalog: Catalog | None) -> str | list[int] | None:
+    email = catalog.brand.config.channels.email if catalog else None
+    return email.audience if email else None
 
 
 def _record_withdrawal(intake_dir: Path, done: Withdrawal) -> None:

@@ -12,20 +12,24 @@ from followhome.delivery.http import ServiceError
 from followhome.delivery.record import Delivered, RecordError
 from followhome.delivery.social import bluesky, mastodon
 
-Delete = Callable[[Mapping[str, str]], Callable[[str], None]]
+Audience = str | list[int] | None
+Delete = Callable[[Mapping[str, str], Audience], Callable[[str], None]]
 DELETERS: dict[str, Delete] = {
-    "mastodon": lambda env: mastodon.from_env(env).delete,
-    "bluesky": lambda env: bluesky.from_env(env).delete,
-    "buttondown": lambda env: buttondown.from_env(env).delete,
-    "listmonk": lambda env: listmonk.from_env(env, None).delete,
-    "mailchimp": lambda env: mailchimp.from_env(env, None).delete,
-    "ghost": lambda env: ghost.from_env(env, None).delete,
+    "mastodon": lambda env, audience: mastodon.from_env(env).delete,
+    "bluesky": lambda env, audience: bluesky.from_env(env).delete,
+    "buttondown": lambda env, audience: buttondown.from_env(env).delete,
+    "listmonk": lambda env, audience: listmonk.from_env(env, audience).delete,
+    "mailchimp": lambda env, audience: mailchimp.from_env(env, audience).delete,
+    "ghost": lambda env, audience: ghost.from_env(env, audience).delete,
 }
 WHAT = {"mastodon": "status", "bluesky": "post", "websub": ""}
 
 
-def unpublish(item_id: str, record_path: Path, env: Mapping[str, str], say: Callable[[str], None]) -> bool:
-    """Delete what went out for ``item_id``; True when nothing is left to delete."""
+def unpublish(
+    item_id: str, record_path: Path, env: Mapping[str, str], audience: Audience, say: Callable[[str], None]
+) -> bool:
+    """Delete what went out for ``item_id`` (``audience``: ``channels.email.audience``, which
+    the email services' clients are made with); True when nothing is left to delete."""
     try:
         record = Delivered.load(record_path)
     except RecordError as exc:
@@ -38,7 +42,7 @@ def unpublish(item_id: str, record_path: Path, env: Mapping[str, str], say: Call
             continue
         thing = WHAT.get(service, f"{entry.get('status', 'draft')} email")
         try:
-            DELETERS[service](env)(entry["id"])
+            DELETERS[service](env, audience)(entry["id"])
         except SetupError as exc:
             complete = False
             say(f"Not deleted: the {service} {thing} {entry['id']}: {exc}.")
