@@ -30,10 +30,10 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 
 from tests.browser.formservice import FormService, basic_auth
-from tests.browser.test_browser import ARGS, AXE, AXE_TAGS, CHROMIUM
+from tests.browser.test_browser import AXE, AXE_TAGS
 from tests.conftest import TODAY, Project, copy_demo, run_tool
 
 FORM_ID = "xdemoform"
@@ -102,19 +102,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         service.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    assert Path(CHROMIUM).is_file(), (
-        "Debian's chromium is needed: apt-get install chromium (make test does it)"
-    )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.fixture
 def inbox(site: Site) -> FormService:
     """The stand-in with no submissions yet."""
@@ -160,8 +147,8 @@ class Visit:
 
 
 @pytest.fixture
-def visit(chromium: Browser, site: Site) -> Iterator[Visit]:
-    current = Visit(chromium, site)
+def visit(browser: Browser, site: Site) -> Iterator[Visit]:
+    current = Visit(browser, site)
     try:
         yield current
     finally:
@@ -169,8 +156,8 @@ def visit(chromium: Browser, site: Site) -> Iterator[Visit]:
 
 
 @pytest.fixture
-def no_js(chromium: Browser, site: Site) -> Iterator[Visit]:
-    current = Visit(chromium, site, javascript=False)
+def no_js(browser: Browser, site: Site) -> Iterator[Visit]:
+    current = Visit(browser, site, javascript=False)
     try:
         yield current
     finally:
