@@ -351,4 +351,4 @@ def test_withdraw_deletes_the_storys_draft_at_listmonk(tmp_path: Path) -> None:
         )
         withdrawn = _run(project, "withdraw", str(story.relative_to(project.root)), env=env)
         assert withdrawn.returncode == 0, withdrawn.stdout + withdrawn.stderr
-        assert "Deleted the listmonk draft email" in withdrawn.stdout and listmonk.campaigns == {}
+        assert "Deleted the listmonk email" in withdrawn.stdout and listmonk.campaigns == {}

@@ -142,7 +142,12 @@ class MailchimpStandIn(ServiceServer):
         count = seen.query.get("count", "10")
         if not count.isdigit() or int(count) > 1000:
             return problem(400, "Invalid Resource", "count must be at most 1000.")
-        campaigns = sorted(self.campaigns.values(), key=lambda c: c["create_time"])[: int(count)]
+        if seen.query.get("sort_field", "create_time") not in ("create_time", "send_time"):
+            return problem(400, "Invalid Resource", "sort_field must be create_time or send_time.")
+        newest_first = seen.query.get("sort_dir", "ASC") == "DESC"
+        campaigns = sorted(self.campaigns.values(), key=lambda c: c["create_time"], reverse=newest_first)[
+            : int(count)
+        ]
         fields = seen.query.get("fields", "")
         if fields:
             paths = [f.split(".")[1:] for f in fields.split(",") if f.startswith("campaigns.")]

@@ -80,7 +80,23 @@ def test_delivery_runs_after_deploy_in_its_own_group_never_cancelled() -> None:
     ]
     assert order == sorted(order)  # announce, then send, then post
     assert any("git push" in r and "delivered.yml" in r for r in runs)
-    secrets = set(job["env"].values())
-    assert all(v.startswith("${{ secrets.FOLLOWHOME_") for v in secrets)
-    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert "pull_request" in job["if"]  # never for a pull request's run
+    assert "env" not in job  # the secrets reach only the steps that need them
+    hand_overs = [
+        s
+        for s in job["steps"]
+        if "followhome send\n" in s.get("run", "") or "followhome post" in s.get("run", "")
+    ]
+    assert hand_overs and all(
+        "!cancelled()" in s["if"] for s in hand_overs
+    )  # one failing does not skip the next
+    secrets = {v for s in hand_overs for k, v in s["env"].items() if k.startswith("FOLLOWHOME_")}
+    assert secrets and all(v.startswith("${{ secrets.FOLLOWHOME_") for v in secrets)
+    commit = next(s for s in job["steps"] if "git push" in s.get("run", ""))
+    assert commit["if"] == "always()" and "git fetch origin main" in commit["run"]
+    upload = next(
+        s
+        for s in job["steps"]
+        if s.get("uses", "").startswith("actions/upload-artifact@") and s["with"]["name"] == "outbox"
+    )
     assert upload["with"]["retention-days"] == "7" and "outbox_artifact" in upload["if"]

@@ -41,7 +41,10 @@ def run(args: argparse.Namespace) -> int:
     wanted: list[str] = []
     manifest = Manifest.load(outbox / MARKER)
     for asked in args.items:
-        item_id = asked if asked in candidates else by_file.get(Path(asked).as_posix())
+        given = Path(asked)
+        if given.is_absolute() and given.resolve().is_relative_to(project_root(site.config).resolve()):
+            given = given.resolve().relative_to(project_root(site.config).resolve())
+        item_id = asked if asked in candidates else by_file.get(given.as_posix())
         if args.forget and item_id is None and asked in manifest.requested:
             wanted.append(asked)  # no longer eligible (withdrawn, expired): forgetting is always allowed
             continue

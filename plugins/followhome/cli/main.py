@@ -13,7 +13,7 @@ from followhome.cli import announce, email_request, post, send
 from followhome.cli.digest import add_arguments as add_digest_arguments
 from followhome.cli.digest import run as run_digest
 from followhome.cli.intake import add_arguments as add_intake_arguments
-from followhome.cli.unpublish import unpublish
+from followhome.delivery.withdrawal import unpublish
 from followhome.intake.records import record_withdrawal
 from followhome.mkdocs.theme import icon_exists
 from followhome.model.catalog import Catalog

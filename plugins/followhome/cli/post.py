@@ -81,6 +81,16 @@ def run(args: argparse.Namespace) -> int:
     if not chosen:
         variables = " or ".join(" + ".join(net.variables) for net in NETWORKS.values())
         return fail(f"no social network is set up: set {variables}. Nothing was posted.", EXIT_USAGE)
+    if not args.dry_run:  # every network's variables first: nothing goes out if one is missing
+        absent = [
+            v for name in chosen for v in NETWORKS[name].variables if not environment.get(v, "").strip()
+        ]
+        if absent:
+            return missing(MissingCredentialsError(absent), f"post to {', '.join(chosen)}")
+    for name, network in NETWORKS.items():
+        partly = [v for v in network.variables if environment.get(v, "").strip()]
+        if name not in chosen and partly:
+            say(f"{name}: left out: only {', '.join(partly)} of {', '.join(network.variables)} is set")
     site = open_site(args.config)
     if isinstance(site, int):
         return site
@@ -125,6 +135,7 @@ def run(args: argparse.Namespace) -> int:
                 continue
             post = Post(item.id, text, link, rendered.title, rendered.summary, brand.config.language)
             jobs.append(Job(item.id, rendered.title, post, held.get(item.origin.path, "")))
+        jobs = [job for job in jobs if not record.has(name, job.key)]
         say(f"{name}: {len(jobs)} new item{'s' if len(jobs) != 1 else ''} within the window")
         outcome = deliver(
             name, jobs, create, record, args.dry_run, now, say, describe=lambda p: _indent(p.text)

@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 
+from followhome.delivery.credentials import SetupError
+
 ATTEMPTS = 5
 BACKOFF = (1.0, 2.0, 4.0, 8.0)
 """Seconds to wait before each retry when the service does not say."""
@@ -82,9 +84,12 @@ class Api:
     log: Callable[[str], None] = lambda message: None
 
     def __post_init__(self) -> None:
-        self._client = httpx.Client(
-            base_url=self.base_url, headers=dict(self.headers), timeout=TIMEOUT, transport=self.transport
-        )
+        try:
+            self._client = httpx.Client(
+                base_url=self.base_url, headers=dict(self.headers), timeout=TIMEOUT, transport=self.transport
+            )
+        except httpx.InvalidURL as exc:
+            raise SetupError(f"{self.service}: '{self.base_url}' is not a usable address ({exc})") from None
 
     def close(self) -> None:
         self._client.close()

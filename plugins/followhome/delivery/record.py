@@ -57,7 +57,7 @@ class Delivered:
             )
         services = {
             str(service): {
-                str(key): {str(k): str(v) for k, v in (entry or {}).items()}
+                str(key): {str(k): _text(v) for k, v in (entry or {}).items()}
                 for key, entry in (items or {}).items()
             }
             for service, items in data.items()
@@ -83,11 +83,27 @@ class Delivered:
             self.save()
 
     def save(self) -> None:
-        ordered = {
-            service: {key: dict(sorted(entry.items())) for key, entry in sorted(items.items())}
-            for service, items in sorted(self.services.items())
-        }
-        text = HEADER + (
-            yaml.safe_dump(ordered, sort_keys=False, allow_unicode=True, width=1000) if ordered else ""
-        )
-        write_atomic(self.path, text.encode())
+        """One line per item, services and items sorted: merges stay clean, an editor can read it."""
+        lines = [HEADER]
+        for service, items in sorted(self.services.items()):
+            lines.append(f"{_scalar(service)}:\n")
+            for key, entry in sorted(items.items()):
+                fields = ", ".join(f"{_scalar(k)}: {_scalar(v)}" for k, v in sorted(entry.items()))
+                lines.append(f"  {_scalar(key)}: {{{fields}}}\n")
+        write_atomic(self.path, "".join(lines).encode())
+
+
+def _scalar(text: str) -> str:
+    """``text`` as a YAML flow scalar: plain where YAML reads it back as the same string."""
+    dumped = yaml.safe_dump(text, default_flow_style=True, width=10_000, allow_unicode=True).strip()
+    dumped = dumped.removesuffix("\n...").removesuffix("...").strip()
+    if dumped.startswith(("'", '"')) or "," in dumped or "{" in dumped or "}" in dumped or ": " in dumped:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return dumped
+
+
+def _text(value: object) -> str:
+    """A value as written: an unquoted time (as in a hand merge) read back in the record's form."""
+    if isinstance(value, datetime):
+        return utc_stamp(value if value.tzinfo else value.replace(tzinfo=UTC))
+    return str(value)

@@ -67,6 +67,14 @@ def deliver(
             outcome.failed.append(job.key)
             say(f"  NOT handed over: {job.key} {job.label!r}: {exc}")
             continue
+        except (ValueError, KeyError, TypeError, IndexError) as exc:
+            # A success answer not as the service documents it (not JSON, no id): not recorded,
+            # so the next run looks it up or tries again.
+            outcome.failed.append(job.key)
+            say(
+                f"  NOT handed over: {job.key} {job.label!r}: {service} answered in an unexpected way ({exc!r})"
+            )
+            continue
         record.add(service, job.key, handed.entry(utc_stamp(now())))
         outcome.handed.append(job.key)
         say(

@@ -31,10 +31,6 @@ class SiteNotBuiltError(Exception):
     """There is no built site (or it has no feeds) to announce."""
 
 
-SiteNotBuilt = SiteNotBuiltError
-"""The name ``cli/announce.py`` imports."""
-
-
 @dataclass
 class Announced:
     """What one run told the hub: feed file names, and the feeds' absolute URLs (topics)."""

@@ -77,8 +77,10 @@ class Mailchimp:
             "/3.0/campaigns",
             ok=(200,),
             what=f"look up {key}",
-            params={
+            params={  # the newest 1,000: an item's campaign is recent (it was new within the window)
                 "count": "1000",
+                "sort_field": "create_time",
+                "sort_dir": "DESC",
                 "fields": "campaigns.id,campaigns.settings.title,campaigns.status,campaigns.create_time",
             },
         )
