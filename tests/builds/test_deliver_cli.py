@@ -352,3 +352,50 @@ def test_withdraw_deletes_the_storys_draft_at_listmonk(tmp_path: Path) -> None:
         withdrawn = _run(project, "withdraw", str(story.relative_to(project.root)), env=env)
         assert withdrawn.returncode == 0, withdrawn.stdout + withdrawn.stderr
         assert "Deleted the listmonk email" in withdrawn.stdout and listmonk.campaigns == {}
+
+
+def test_post_sends_nothing_when_one_chosen_network_lacks_its_variables(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    with mastodon_service.MastodonStandIn() as mastodon:
+        env = {"FOLLOWHOME_MASTODON_URL": mastodon.url, "FOLLOWHOME_MASTODON_TOKEN": mastodon_service.TOKEN}
+        run = _run(project, "post", "--network", "mastodon", "--network", "bluesky", env=env)
+        assert run.returncode == 2 and "FOLLOWHOME_BLUESKY_HANDLE" in run.stderr
+        assert mastodon.statuses == {} and not (project.root / "delivered.yml").exists()
+
+
+def test_withdraw_deletes_a_digest_that_holds_the_story(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    with buttondown_service.ButtondownStandIn() as buttondown:
+        env = {
+            "FOLLOWHOME_BUTTONDOWN_URL": buttondown.url,
+            "FOLLOWHOME_BUTTONDOWN_TOKEN": buttondown_service.TOKEN,
+        }
+        digest = _run(project, "send", "--digest", "--since", "2026-11-01", "--until", "2026-11-23", env=env)
+        assert digest.returncode == 0, digest.stdout + digest.stderr
+        record = (project.root / "delivered.yml").read_text(encoding="utf-8")
+        assert "digest-2026-11-01-2026-11-23: {" in record and NEW_STORY in record
+        story = next(
+            p for p in (project.content / "stories").glob("*.md") if NEW_STORY in p.read_text("utf-8")
+        )
+        withdrawn = _run(project, "withdraw", str(story.relative_to(project.root)), env=env)
+        assert withdrawn.returncode == 0, withdrawn.stdout + withdrawn.stderr
+        assert "Deleted the buttondown digest email" in withdrawn.stdout
+        assert buttondown.emails == {} and "digest-" not in (project.root / "delivered.yml").read_text(
+            "utf-8"
+        )
+
+
+def test_a_mailchimp_schedule_off_the_quarter_hour_is_refused_before_anything(tmp_path: Path) -> None:
+    project = copy_demo(tmp_path / "p")
+    _set_brand(project, "", "    service: buttondown\n")
+    brand = project.content / "brand.yml"
+    brand.write_text(
+        brand.read_text("utf-8").replace(
+            "    service: buttondown\n", "    service: mailchimp\n    audience: abc123\n"
+        ),
+        "utf-8",
+    )
+    run = _run(
+        project, "send", "--schedule", "2030-01-01T09:07:00Z", env={"FOLLOWHOME_MAILCHIMP_TOKEN": "k-us6"}
+    )
+    assert run.returncode == 2 and "quarter hour" in run.stderr and "Nothing was sent." in run.stderr

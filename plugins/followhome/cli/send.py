@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -25,12 +26,14 @@ from followhome.cli.deliver import (
 )
 from followhome.delivery.credentials import MissingCredentialsError, SetupError
 from followhome.delivery.esp import buttondown, ghost, listmonk, mailchimp
+from followhome.delivery.esp.mailchimp import check_schedule
 from followhome.delivery.handover import EmailDraft, Handed
+from followhome.delivery.http import ServiceError
 from followhome.delivery.run import Job, deliver
 from followhome.email.compose import Composer, EmailOutput, EmailSetupError
 from followhome.email.outbox import window_items
 from followhome.email.profiles import PROFILES
-from followhome.model.content import Channel, EmailChannel
+from followhome.model.content import Channel, EmailChannel, Story, Update
 from followhome.render.items import ItemRenderer
 
 Connect = Callable[[Mapping[str, str], EmailChannel], Callable[[EmailDraft], Handed]]
@@ -106,13 +109,23 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc), EXIT_USAGE)
     renderer = ItemRenderer(edition, site.markdown(), site.config.use_directory_urls)
     jobs: list[Job[EmailDraft]] = []
+    digest_of: dict[str, str] = {}
+    """The items of each digest, recorded with it so a withdrawal finds it."""
+    held = held_for_tone(site, Channel.EMAIL)
     if args.digest:
         until: date = args.until or edition.today
+        sources: list[Story | Update] = [*edition.catalog.stories, *edition.catalog.updates]
+        loud = {source.id: held[source.origin.path] for source in sources if source.origin.path in held}
         items = window_items(edition, renderer, args.since, until)
+        for entry in items:
+            if entry.id in loud:
+                say(f"  held out of the digest: {entry.id} {entry.title!r}: {loud[entry.id]}")
+        items = [entry for entry in items if entry.id not in loud]
         if not items:
-            say(f"{service}: nothing published for email between {args.since} and {until}: no digest")
+            say(f"{service}: nothing to send for email between {args.since} and {until}: no digest")
             return EXIT_OK
         key = f"digest-{args.since}-{until}"
+        digest_of[key] = ",".join(entry.id for entry in items)
         jobs.append(
             Job(
                 key,
@@ -121,20 +134,27 @@ def run(args: argparse.Namespace) -> int:
             )
         )
     else:
-        held = held_for_tone(site, Channel.EMAIL)
         for item in fresh(site, Channel.EMAIL):
             rendered = renderer.item(item)
             tags = tuple(email.value_tags[v] for v in item.meta.values if v in email.value_tags)
             draft = _draft(item.id, composer.email(rendered), tags, args.schedule)
             jobs.append(Job(item.id, rendered.title, draft, held.get(item.origin.path, "")))
     environment = env()
+    if args.schedule is not None and service == "mailchimp":
+        try:
+            check_schedule(args.schedule)
+        except ServiceError as exc:
+            return fail(f"{exc}. Nothing was sent.", EXIT_USAGE)
     try:
-        create = _refuse if args.dry_run else SERVICES[service](environment, email)
+        create = (
+            _refuse if args.dry_run else _recording_items(SERVICES[service](environment, email), digest_of)
+        )
     except MissingCredentialsError as exc:
         return missing(exc, f"send to {service}")
     except SetupError as exc:
         return fail(f"{exc}. Nothing was sent.", EXIT_USAGE)
     what = "scheduled" if args.schedule else "draft"
+    jobs = [job for job in jobs if not record.has(service, job.key)]
     say(
         f"{service}: {len(jobs)} new {'digest' if args.digest else 'item'}{'s' if len(jobs) != 1 else ''} ({what})"
     )
@@ -162,3 +182,16 @@ def _describe(draft: EmailDraft) -> str:
 
 def _refuse(draft: EmailDraft) -> Handed:  # pragma: no cover - a dry run never creates
     raise AssertionError("a dry run sends nothing")
+
+
+def _recording_items(
+    create: Callable[[EmailDraft], Handed], digest_of: dict[str, str]
+) -> Callable[[EmailDraft], Handed]:
+    """``create``, with a digest's items added to what is recorded of it."""
+
+    def wrapped(draft: EmailDraft) -> Handed:
+        handed = create(draft)
+        items = digest_of.get(draft.key)
+        return replace(handed, extra={**handed.extra, "items": items}) if items else handed
+
+    return wrapped
