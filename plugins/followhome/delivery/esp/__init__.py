@@ -8,7 +8,9 @@ clock=...)``, which reads the service's variables (every missing one named by
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 
 def utc_iso(moment: datetime) -> str:
@@ -16,3 +18,14 @@ def utc_iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def keep_oldest(
+    found: list[dict[str, Any]], draft_status: str, delete: Callable[[str], None]
+) -> dict[str, Any] | None:
+    """For services with no idempotency key (two runs at once, or a create whose answer was
+    lost, can make two): the oldest of ``found`` (oldest first), the other drafts deleted."""
+    for extra in found[1:]:
+        if extra.get("status") == draft_status:
+            delete(str(extra["id"]))
+    return found[0] if found else None

@@ -28,7 +28,7 @@ from typing import Any
 import httpx
 
 from followhome.delivery.credentials import SetupError, require
-from followhome.delivery.esp import utc_iso
+from followhome.delivery.esp import keep_oldest, utc_iso
 from followhome.delivery.handover import EmailDraft, Handed
 from followhome.delivery.http import Api, ServiceError
 
@@ -169,11 +169,7 @@ class Ghost:
 
     def _keep_one(self, key: str) -> dict[str, Any] | None:
         """The oldest post carrying the item's tag; the other drafts carrying it deleted."""
-        found = self.find(key)
-        for extra in found[1:]:
-            if extra.get("status") == "draft":
-                self.delete(str(extra["id"]))
-        return found[0] if found else None
+        return keep_oldest(self.find(key), "draft", self.delete)
 
     def delete(self, id: str) -> None:
         """Delete a post (gone already is fine)."""

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from followhome.delivery.credentials import SetupError, require
-from followhome.delivery.esp import utc_iso
+from followhome.delivery.esp import keep_oldest, utc_iso
 from followhome.delivery.handover import EmailDraft, Handed
 from followhome.delivery.http import Api
 
@@ -88,11 +88,7 @@ class Listmonk:
 
     def _keep_one(self, key: str) -> dict[str, Any] | None:
         """The oldest campaign carrying ``key``; the other drafts carrying it deleted."""
-        found = self.find(key)
-        for extra in found[1:]:
-            if extra.get("status") == "draft":
-                self.delete(str(extra["id"]))
-        return found[0] if found else None
+        return keep_oldest(self.find(key), "draft", self.delete)
 
     def _schedule(self, campaign: dict[str, Any], draft: EmailDraft) -> dict[str, Any]:
         id = campaign["id"]

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 
 from followhome.delivery.credentials import SetupError, require
-from followhome.delivery.esp import utc_iso
+from followhome.delivery.esp import keep_oldest, utc_iso
 from followhome.delivery.handover import EmailDraft, Handed
 from followhome.delivery.http import Api, ServiceError
 
@@ -162,11 +162,7 @@ class Mailchimp:
 
     def _keep_one(self, key: str) -> dict[str, Any] | None:
         """The oldest campaign carrying ``key``; the other drafts carrying it deleted."""
-        found = self.find(key)
-        for extra in found[1:]:
-            if extra.get("status") == "save":
-                self.delete(str(extra["id"]))
-        return found[0] if found else None
+        return keep_oldest(self.find(key), "save", self.delete)
 
     def delete(self, id: str) -> None:
         """Delete a campaign (gone already is fine)."""
